@@ -1,0 +1,260 @@
+"""Walk a checkout and classify each file by kind (which frontend reads it) and role (where it sits).
+
+Git's view of the tree decides what is scanned: ``.gitignore`` at every level and
+``.git/info/exclude`` (pathspec's git-style matching, deeper files overriding shallower ones),
+then the default excludes (dependencies, build output, minified bundles) and the user's
+``exclude``. Symlinks are never followed: git stores them as links, and following one could
+leave the root or loop. Every skipped file gets a ``Diagnostic`` except the default excludes,
+which are counted in ``Discovery.excluded``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+
+import pathspec
+
+from .config import Config
+from .findings import Diagnostic
+
+DEFAULT_EXCLUDED_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages", "dist", "build",
+    "coverage", ".nyc_output", ".next", ".nuxt", ".svelte-kit", ".turbo", ".vercel", ".output",
+    ".cache", ".parcel-cache", "vendor", "third_party", "__pycache__", ".venv", "venv",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs",
+    ".terraform", ".serverless", ".yarn", ".pnpm-store", ".idea", ".vscode",
+})
+DEFAULT_EXCLUDED_FILES = (
+    "*.min.js", "*.min.mjs", "*.min.css", "*.bundle.js", "*.chunk.js", "*.map",
+    "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
+    "uv.lock", "bun.lockb", "*.d.ts", "*.snap",
+)
+
+TEXT_EXTENSIONS = frozenset({
+    ".md", ".mdx", ".rst", ".txt", ".adoc", ".sh", ".bash", ".zsh", ".fish", ".ps1", ".conf",
+    ".ini", ".cfg", ".toml", ".properties", ".json", ".jsonc", ".json5", ".tf", ".hcl",
+    ".nginx", ".service", ".sql", ".prisma", ".http", ".rb", ".go", ".java", ".kt", ".rs",
+    ".php", ".cs", ".tpl", ".j2", ".jinja", ".html", ".xml",
+})
+TEXT_NAMES = frozenset({"Makefile", "Procfile", "Justfile", "Caddyfile", "Tiltfile", "Jenkinsfile"})
+
+KIND_BY_SUFFIX = {
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
+    ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".py": "python", ".pyi": "python",
+    ".yml": "yaml", ".yaml": "yaml",
+}
+
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__test__", "spec", "specs", "e2e",
+                        "__mocks__", "mocks", "fixtures", "__fixtures__", "testdata",
+                        "test-data", "cypress", "playwright", "testing"})
+_DOCS_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "samples",
+                        "website", "site"})
+_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "hack", "seeds", "seeders"})
+_INFRA_DIRS = frozenset({"k8s", "kubernetes", "helm", "charts", "deploy", "deployment",
+                         "deployments", "infra", "infrastructure", "terraform", "ops",
+                         ".github", ".gitlab", ".circleci", "docker"})
+_DOC_SUFFIXES = frozenset({".md", ".mdx", ".rst", ".txt", ".adoc"})
+_DEV_ENV_NAMES = frozenset({"development", "dev", "local", "test", "testing"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file to scan. ``path`` is POSIX, relative to the root; ``abspath`` is how to open it."""
+
+    path: str
+    abspath: str
+    kind: str
+    role: str
+    size: int
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    excluded: int = 0  # files and directories skipped by the default excludes
+    ignored: int = 0  # files and directories skipped by .gitignore or the user's exclude
+
+
+def classify_kind(path: str) -> str | None:
+    """The frontend kind for a root-relative POSIX path, or None when no frontend reads it."""
+    name = PurePosixPath(path).name
+    lower = name.lower()
+    if lower in {"dockerfile", "containerfile"} or lower.startswith(("dockerfile.", "containerfile.")) \
+            or lower.endswith((".dockerfile", ".containerfile")):
+        return "dockerfile"
+    if (lower.startswith(("docker-compose", "compose")) and lower.endswith((".yml", ".yaml"))):
+        return "compose"
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        return "dotenv"
+    suffix = PurePosixPath(lower).suffix
+    if suffix in KIND_BY_SUFFIX:
+        return KIND_BY_SUFFIX[suffix]
+    if suffix in TEXT_EXTENSIONS or name in TEXT_NAMES:
+        return "text"
+    return None
+
+
+def classify_role(path: str, kind: str) -> str:
+    """source, test, docs, script, infra or dev, from path conventions alone."""
+    p = PurePosixPath(path)
+    parts = [s.lower() for s in p.parts[:-1]]
+    name = p.name.lower()
+    stem_parts = name.split(".")
+    if kind == "dotenv":
+        scope = env_file_scope(name)
+        if scope in {"development", "test"}:
+            return "dev"
+        return "infra"
+    if kind == "compose" and (".dev." in name or "override" in name or name.startswith(("docker-compose.dev", "compose.dev"))
+                              or "-dev." in name or ".local." in name):
+        return "dev"
+    if any(part in _TEST_DIRS for part in parts) or any(s in {"test", "spec", "e2e", "cy", "stories", "story"} for s in stem_parts[1:-1]) \
+            or (kind == "python" and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")):
+        return "test"
+    if p.suffix.lower() in _DOC_SUFFIXES or any(part in _DOCS_DIRS for part in parts):
+        return "docs"
+    if any(s in {"dev", "development", "local"} for s in stem_parts[1:-1]):
+        return "dev"
+    if kind in {"dockerfile", "compose"} or any(part in _INFRA_DIRS for part in parts):
+        return "infra"
+    if any(part in _SCRIPT_DIRS for part in parts) or p.suffix.lower() in {".sh", ".bash", ".zsh", ".ps1"} \
+            or p.name in TEXT_NAMES:
+        return "script"
+    return "source"
+
+
+def env_file_scope(name: str) -> str | None:
+    """``.env.production`` gives production, ``.env.example`` example, ``.env`` None."""
+    lower = name.lower()
+    if lower.endswith(".env") and lower != ".env":
+        tail = lower[: -len(".env")].rsplit(".", 1)[-1]
+    elif lower.startswith(".env."):
+        tail = lower.split(".")[-1]
+        if tail == "local" and lower.count(".") > 2:  # .env.production.local
+            tail = lower.split(".")[2]
+    else:
+        return None
+    if tail in {"example", "sample", "template", "dist", "defaults", "tpl"}:
+        return "example"
+    if tail in {"prod", "production", "live"}:
+        return "production"
+    if tail in {"staging", "stage", "preprod"}:
+        return "staging"
+    if tail in {"demo"}:
+        return "demo"
+    if tail in {"test", "testing", "ci", "e2e"}:
+        return "test"
+    if tail in _DEV_ENV_NAMES:
+        return "development"
+    return tail or None
+
+
+class _IgnoreStack:
+    """The .gitignore files that apply to one directory, shallowest first."""
+
+    def __init__(self, specs: tuple[tuple[str, pathspec.PathSpec], ...] = ()) -> None:
+        self.specs = specs
+
+    def push(self, base: str, spec: pathspec.PathSpec) -> "_IgnoreStack":
+        return _IgnoreStack(self.specs + ((base, spec),))
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        decision: bool | None = None
+        for base, spec in self.specs:
+            sub = rel[len(base) + 1:] if base else rel
+            result = spec.check_file(sub + "/" if is_dir else sub)
+            if result.include is not None:
+                decision = result.include
+        return bool(decision)
+
+
+def _read_spec(path: str) -> pathspec.PathSpec | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    lines = [line for line in lines if line.strip() and not line.startswith("#")]
+    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+
+def discover(root: str | os.PathLike[str], config: Config) -> Discovery:
+    """Every scannable file below ``root`` in a stable (sorted) order, with what was skipped."""
+    root_path = Path(root)
+    result = Discovery()
+    user_spec = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
+    stack = _IgnoreStack()
+    exclude_file = root_path / ".git" / "info" / "exclude"
+    if exclude_file.is_file():
+        spec = _read_spec(str(exclude_file))
+        if spec:
+            stack = stack.push("", spec)
+    _walk(str(root_path), "", stack, user_spec, config, result)
+    result.files.sort(key=lambda f: f.path)
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.PathSpec | None,
+          config: Config, out: Discovery) -> None:
+    gitignore = os.path.join(abs_dir, ".gitignore")
+    if os.path.isfile(gitignore) and not os.path.islink(gitignore):
+        spec = _read_spec(gitignore)
+        if spec:
+            stack = stack.push(rel_dir, spec)
+    try:
+        entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
+    except OSError as exc:
+        out.diagnostics.append(Diagnostic(rel_dir or ".", "unreadable", f"cannot list directory: {exc.strerror}"))
+        return
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            out.diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            _note_symlink(entry.path, rel, out)
+            continue
+        is_dir = stat.S_ISDIR(st.st_mode)
+        if is_dir and entry.name in DEFAULT_EXCLUDED_DIRS:
+            out.excluded += 1
+            continue
+        if stack.ignored(rel, is_dir) or (user_spec and user_spec.check_file(rel + "/" if is_dir else rel).include):
+            out.ignored += 1
+            continue
+        if is_dir:
+            _walk(entry.path, rel, stack, user_spec, config, out)
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        if any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
+            out.excluded += 1
+            continue
+        kind = classify_kind(rel)
+        if kind is None:
+            continue
+        if st.st_size > config.max_file_size:
+            out.diagnostics.append(Diagnostic(
+                rel, "too-large", f"skipped: {st.st_size} bytes is over the {config.max_file_size}-byte limit"))
+            continue
+        out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size))
+
+
+def _note_symlink(abspath: str, rel: str, out: Discovery) -> None:
+    """Symlinks are not followed; say so, and say when one points out of the tree or nowhere."""
+    try:
+        target = os.readlink(abspath)
+    except OSError:
+        target = "?"
+    if not os.path.exists(abspath):
+        out.diagnostics.append(Diagnostic(rel, "dangling-symlink", f"skipped: symlink to missing `{target}`", "note"))
+    else:
+        out.diagnostics.append(Diagnostic(rel, "symlink", "skipped: symlinks are not followed", "note"))

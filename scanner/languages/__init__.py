@@ -1,0 +1,87 @@
+"""Frontends: one module per file kind, each turning a file's text into ``FileFacts``.
+
+``extract_file`` is the one entry point the engine calls per file: it reads and decodes the bytes
+(binary and undecodable files become diagnostics), then hands the text to the frontend named in
+``FRONTENDS``. Frontend modules are imported on first use, so a scan of a tree without Python
+never imports libcst. A frontend that raises costs its file a diagnostic, never the scan.
+"""
+
+from __future__ import annotations
+
+import codecs
+import importlib
+from dataclasses import dataclass
+
+from ..facts import FileFacts
+
+#: kind -> module under ``scanner.languages`` that defines ``extract(path, text, options)``.
+FRONTENDS: dict[str, str] = {
+    "typescript": "typescript",
+    "tsx": "typescript",
+    "javascript": "typescript",
+}
+
+#: How many bytes are sniffed for NUL (binary) and for minified single lines.
+SNIFF_BYTES = 8192
+MINIFIED_LINE = 5000  # a first line this long in a script file marks a minified bundle
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """What frontends need from the config. Part of the facts cache key."""
+
+    kind: str
+    extra_local_hosts: frozenset[str] = frozenset()
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Text and, when the bytes were not clean UTF-8, a note on how they were read."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("utf-8", errors="replace"), (
+            f"not valid UTF-8 (first bad byte at offset {exc.start}); undecodable bytes were replaced")
+
+
+def frontend_for(kind: str):
+    """The frontend module for a kind, imported lazily; None when no frontend reads it."""
+    module = FRONTENDS.get(kind)
+    if module is None:
+        return None
+    return importlib.import_module(f"{__name__}.{module}")
+
+
+def extract_text(path: str, text: str, options: ExtractOptions) -> FileFacts:
+    """Run the frontend for ``options.kind`` over already-decoded text."""
+    frontend = frontend_for(options.kind)
+    if frontend is None:
+        return FileFacts(path)
+    try:
+        return frontend.extract(path, text, options)
+    except RecursionError:
+        return FileFacts(path, diagnostics=(("too-deep", "skipped: nesting too deep to analyse"),))
+    except Exception as exc:  # noqa: BLE001 - a frontend bug must not end the scan
+        return FileFacts(path, diagnostics=(("frontend-error", f"{options.kind} frontend failed: {type(exc).__name__}: {exc}"),))
+
+
+def extract_bytes(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
+    """Decode, sniff and extract: the per-file unit of work (pure: bytes in, facts out)."""
+    head = data[:SNIFF_BYTES]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return FileFacts(path, diagnostics=(("binary", "skipped: binary content (NUL bytes)"),))
+    if options.kind in {"typescript", "tsx", "javascript"}:
+        first_line = head.split(b"\n", 1)[0]
+        if len(first_line) >= MINIFIED_LINE or (len(head) == SNIFF_BYTES and b"\n" not in head):
+            return FileFacts(path, diagnostics=(("minified", "skipped: looks minified (one very long line)"),))
+    text, note = decode(data)
+    facts = extract_text(path, text, options)
+    if note:
+        facts = FileFacts(facts.path, facts.facts, (("decode-error", note),) + facts.diagnostics, facts.imports)
+    return facts
