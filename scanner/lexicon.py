@@ -177,7 +177,7 @@ def url_password(text: str) -> str | None:
 PRODUCTION_NAMES = frozenset({"production", "prod", "prd", "live"})
 NONPRODUCTION_NAMES = frozenset({
     "development", "dev", "local", "test", "testing", "staging", "stage", "demo", "preview",
-    "sandbox", "qa", "ci", "debug", "e2e",
+    "sandbox", "qa", "ci", "e2e",
 })
 ENVIRONMENT_NAMES = PRODUCTION_NAMES | NONPRODUCTION_NAMES
 

@@ -130,7 +130,7 @@ def subject_of(f, node, depth: int = 0) -> tuple[str, str | None] | None:
             return f.env_locals[text], None
         if text in f.imports:
             return "", text
-        return "", text if lexicon.is_environment_subject(text) else None
+        return ("", text) if lexicon.is_environment_subject(text) else None
     if node.type == "binary_expression" and node.child_by_field_name("operator").type in {"||", "??"}:
         return subject_of(f, node.child_by_field_name("left"), depth + 1)
     if node.type == "call_expression":
@@ -458,6 +458,10 @@ def summarise(f, nodes: list) -> str:
             ctor = node.child_by_field_name("constructor")
             if ctor is not None and len(f.text(ctor)) <= 40:
                 return f"creates `{f.text(ctor)}`"
+        if node.type == "assignment_expression":
+            left = f.text(node.child_by_field_name("left"))
+            if len(left) <= 40:
+                return f"sets `{left}`"
         if node.type == "return_statement":
             return "returns early"
         if node.type == "throw_statement":
