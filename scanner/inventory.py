@@ -48,6 +48,7 @@ class Variable:
     area: str
     reads: list[dict] = field(default_factory=list)
     sets: list[dict] = field(default_factory=list)
+    uses: list[dict] = field(default_factory=list)  # config.x in other files that resolves to it
 
     @property
     def secret(self) -> bool:
@@ -65,7 +66,8 @@ class Variable:
 
     @property
     def required(self) -> bool:
-        return any(r.get("required") for r in self.reads) or (bool(self.reads) and not self.defaults)
+        return any(r.get("required") for r in self.reads) or (
+            bool(self.reads) and not self.defaults and not any(r.get("fallback") for r in self.reads))
 
 
 @dataclass
@@ -89,7 +91,9 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     for read in project.facts(EnvRead):
         default = lexicon.mask(read.default) if read.default and _hides_secret(read.name, read.default) else read.default
         var(read.name).reads.append({"path": read.span.path, "line": read.span.line, "default": default,
-                                     "via": read.via, "required": read.required})
+                                     "via": read.via, "required": read.required, "fallback": read.fallback})
+    for use, binding in project.config_uses():
+        var(binding.name).uses.append({"path": use.span.path, "line": use.span.line, "via": use.ref})
     for assign in project.facts(EnvAssignment):
         value = assign.value
         if value and _hides_secret(assign.name, value):
@@ -99,6 +103,7 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     for v in variables.values():
         v.reads.sort(key=lambda r: (r["path"], r["line"], r["via"]))
         v.sets.sort(key=lambda s: (s["path"], s["line"]))
+        v.uses.sort(key=lambda u: (u["path"], u["line"], u["via"]))
 
     code_paths = []
     for rb in project.branches():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, TypeVar
 
 from . import lexicon
-from .facts import ConfigBinding, EnvBranch, FileFacts
+from .facts import ConfigBinding, ConfigUse, EnvBranch, FileFacts
 
 F = TypeVar("F")
 
@@ -94,6 +94,15 @@ class Project:
             if hit is not None:
                 return hit
         return None
+
+    def config_uses(self) -> list[tuple[ConfigUse, ConfigBinding]]:
+        """Uses of config properties in other files, with the binding (variable) behind each."""
+        out = []
+        for use in self.facts(ConfigUse):
+            binding = self.binding_for(use.ref, use.span.path)
+            if binding is not None:
+                out.append((use, binding))
+        return out
 
     def branches(self) -> list[ResolvedBranch]:
         """Every environment branch, resolved through config bindings, in path order."""

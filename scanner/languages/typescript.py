@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import lexicon
 from ..facts import (
     ConfigBinding,
+    ConfigUse,
     EnvBranch,
     EnvRead,
     FileFacts,
@@ -118,6 +119,7 @@ class _File:
         self.flag_locals: dict[str, tuple[str, str, str | None]] = {}  # const isProd = NODE_ENV == production
         self.helpers: dict[str, tuple[int, int | None]] = {}  # optional(name, fallback)
         self.consumed: set[int] = set()  # start bytes of literals already used as defaults
+        self.fallback_var: str | None = None  # set by _climb: the variable a read falls back to
         self._lines = src.split(b"\n")
 
     # ------------------------------------------------------------------ helpers
@@ -166,8 +168,23 @@ class _File:
             self._flag_local(node)
         self._branches(captures, pairs)
         self._literals(captures)
+        self._config_uses(pairs.get(("use", "use_root"), ()))
         for node in captures.get("script_check", ()):
             self.facts.append(Script(self.span(node), "runs as a standalone script (`require.main === module`)"))
+
+    def _config_uses(self, matches) -> None:
+        """``config.gitea.url`` where ``config`` is imported: the longest member chain, once."""
+        seen: set[int] = set()
+        for node, root in matches:
+            if self.text(root) not in self.imports:
+                continue
+            while node.parent is not None and node.parent.type == "member_expression" \
+                    and node.parent.child_by_field_name("object") == node:
+                node = node.parent
+            if node.start_byte in seen:
+                continue
+            seen.add(node.start_byte)
+            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", ".")))
 
     # ------------------------------------------------------------------ module structure
 
@@ -537,9 +554,13 @@ class _File:
                 op = parent.child_by_field_name("operator").type
                 if op in {"||", "??"} and parent.child_by_field_name("left") == current:
                     if default is None:
-                        default, lit = self._fallback(parent.child_by_field_name("right"))
+                        right = parent.child_by_field_name("right")
+                        default, lit = self._fallback(right)
                         if lit is not None:
                             self._consume(lit)
+                        if self.fallback_var is None:
+                            subject = effects.subject_of(self, right)
+                            self.fallback_var = subject[0] if subject and subject[0] else None
                     current = parent
                     continue
                 break
@@ -571,11 +592,14 @@ class _File:
         return default, current
 
     def _read(self, node, name: str, via: str) -> None:
+        self.fallback_var = None
         default, outer = self._climb(node)
-        self._emit_read(node, name, default, via, outer=outer)
+        fallback, self.fallback_var = self.fallback_var, None
+        self._emit_read(node, name, default, via, outer=outer, fallback=fallback)
 
-    def _emit_read(self, node, name: str, default: str | None, via: str, required: bool = False, outer=None) -> None:
-        self.facts.append(EnvRead(self.span(node), name, default, via, required))
+    def _emit_read(self, node, name: str, default: str | None, via: str, required: bool = False, outer=None,
+                   fallback: str | None = None) -> None:
+        self.facts.append(EnvRead(self.span(node), name, default, via, required, fallback))
         outer = outer if outer is not None else node
         self._image_default(node, name, default)
         parent = outer.parent
