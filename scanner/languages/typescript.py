@@ -9,6 +9,7 @@ production and what that arm does. Nothing here knows about rules.
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,11 +28,52 @@ from ..facts import (
 from . import ExtractOptions
 from . import _js_effects as effects
 
-#: Bytes that any file with a fact contains; files without any are not parsed.
-TRIGGERS = (b"env", b"ENV", b"Env", b"localhost", b"127.", b"0.0.0.0", b"::1", b"docker.internal",
-            b"containers.internal", b"production", b"development", b"require.main", b"image", b"Image",
-            b"IMAGE", b"config", b"Config", b"token", b"Token", b"TOKEN", b"key", b"Key", b"KEY",
-            b"secret", b"Secret", b"SECRET", b"password", b"Password", b"PASSWORD", b"isProd", b"isDev")
+#: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
+_LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
+#: Last words of identifiers that matter on any line: ``nodeEnv``, ``APP_STAGE``, ``mode``, ``baseImage``.
+_LAST_WORDS = re.compile(rb"(?:env|environment|stage|mode|image|img)(?![a-z0-9_])")
+#: Last words of names that hold credentials (``lexicon.is_secret_name``), for literal compares.
+_SECRET_WORDS = re.compile(rb"(?:pass|passwd|password|passphrase|pwd|secret|token|key|credentials?|jwt|salt|pepper"
+                           rb"|(?:api|private|access|secret|signing|encryption)[_-]?value)(?![a-z0-9_])")
+#: Environment names and debug words as words of an identifier or a quoted value (``isCI``, ``"prod"``).
+_ENV_WORDS = re.compile("|".join(
+    f"{w.capitalize()}(?![a-z])|{w.upper()}(?![A-Za-z])|{w}(?![a-z])"
+    for w in sorted(lexicon.ENVIRONMENT_NAMES | {"debug", "mock"}, key=len, reverse=True)).encode())
+
+
+def may_have_facts(data: bytes, options: ExtractOptions) -> bool:
+    """False only when no parse of ``data`` could give a fact that reaches a rule or the inventory.
+
+    A literal pre-filter, cheapest and most telling tests first. What each test stands for:
+    env access (``process.env``, ``import.meta.env``, ``Bun.env``, ``Deno.env``); local hosts in
+    strings; ``configService.get``; ``require.main === module``; identifiers whose last word is
+    env/environment/stage/mode/image; credential-named operands of a comparison; environment
+    names and debug words as words of an identifier or a string (flags, compared values). Words
+    are matched as ``lexicon.words`` splits them, so ``isTestRan`` counts and ``latest`` does not.
+    Config-object properties used in other files (``config.dbUrl``) are the engine's second pass:
+    they only matter when another file binds them. Not seen: a value spelled with escapes or
+    concatenation (``"pro" + "duction"``).
+    """
+    if b"env" in data and (b"process" in data or b"meta" in data or b"Bun" in data or b"Deno" in data):
+        return True
+    if any(t in data for t in _LOCAL_TRIGGERS) or any(h.encode() in data for h in options.extra_local_hosts):
+        return True
+    low = data.lower()
+    if b"get" in data and b"config" in low:
+        return True
+    if b"require" in data and b"main" in data and b"module" in data:
+        return True
+    if _LAST_WORDS.search(low):
+        return True
+    if (b"==" in data or b"!=" in data) and _SECRET_WORDS.search(low):
+        return True
+    for m in _ENV_WORDS.finditer(data):
+        s = m.start()
+        if data[s] >= 0x61 and s > 0 and (0x41 <= data[s - 1] <= 0x5A or 0x61 <= data[s - 1] <= 0x7A):
+            continue  # a lowercase word inside another: "latest", "Xtest"
+        return True
+    return False
+
 
 _WRAPPER_FUNCTIONS = frozenset({"Number", "parseInt", "parseFloat", "String", "Boolean", "BigInt", "JSON.parse",
                                 "decodeURIComponent", "Buffer.from"})
@@ -67,9 +109,6 @@ def _parser(tsx: bool):
 
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     src = text.encode("utf-8", errors="surrogatepass")
-    extra = tuple(h.encode() for h in options.extra_local_hosts)
-    if not any(t in src for t in TRIGGERS + extra):
-        return FileFacts(path)
     tsx = options.kind != "typescript" or path.endswith(".tsx")
     tree = _parser(tsx).parse(src)
     from tree_sitter import QueryCursor
@@ -771,8 +810,7 @@ class _File:
             if node.start_byte in self.consumed:
                 continue
             raw = self.src[node.start_byte:node.end_byte]
-            if not any(t in raw for t in (b"localhost", b"127.", b"0.0.0.0", b"::1", b"docker.internal",
-                                          b"containers.internal")) and not any(h.encode() in raw for h in hosts):
+            if not any(t in raw for t in _LOCAL_TRIGGERS) and not any(h.encode() in raw for h in hosts):
                 continue
             value = self.evaluate(node)
             if value is None:

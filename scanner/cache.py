@@ -1,0 +1,183 @@
+"""The facts cache: each file's ``FileFacts``, pickled, keyed by what they are a function of.
+
+A key is the SHA-256 of the file's bytes and path, the envmatrix version, the frontend's options
+(``ExtractOptions``) and a fingerprint of the frontend code (``scanner/languages``, ``lexicon.py``,
+``facts.py``), so an edit to any of them misses. Entries live in the user cache directory
+(``$ENVMATRIX_CACHE_DIR``, else ``$XDG_CACHE_HOME/envmatrix``, else ``~/.cache/envmatrix``), one
+file per entry, written to a temporary name and renamed: concurrent runs never see half an entry.
+An entry that cannot be read or is not what it claims is ignored (and rewritten by the scan).
+The directory is pruned, oldest first, when it outgrows ``MAX_ENTRIES`` or ``MAX_BYTES``; a cache
+that cannot be written costs speed, never the scan. The cache never writes inside the scanned tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .facts import FileFacts
+
+FORMAT = 1  # bump when the entry layout changes
+MAX_ENTRIES = 200_000
+MAX_BYTES = 512 * 1024 * 1024
+PRUNE_EVERY = 3600.0  # seconds between two size checks of the directory
+_PRUNE_TO = 0.8  # prune down to this share of the limits
+_MAGIC = b"envmatrix-facts\n"
+
+
+def default_dir() -> Path:
+    """Where the cache lives for this user (see the module docstring)."""
+    override = os.environ.get("ENVMATRIX_CACHE_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "envmatrix"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code facts depend on: every frontend module and query, the lexicon, the fact model."""
+    package = Path(__file__).resolve().parent
+    sources = sorted((package / "languages").glob("*.py")) + sorted((package / "languages").glob("*.scm"))
+    sources += [package / "lexicon.py", package / "facts.py"]
+    digest = hashlib.sha256(__version__.encode())
+    for source in sources:
+        try:
+            digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+        except OSError:
+            digest.update(source.name.encode() + b"\0?\0")
+    return digest.hexdigest()
+
+
+class FactsCache:
+    """One cache directory. Every method swallows I/O errors: the cache is an optimisation."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.root = Path(directory) / f"facts-v{FORMAT}"
+        self.written = 0
+        self._made: set[str] = set()
+
+    @staticmethod
+    def key(path: str, data: bytes, kind: str, extra_local_hosts: frozenset[str]) -> str:
+        header = "\0".join((code_fingerprint(), kind, ",".join(sorted(extra_local_hosts)), path))
+        return hashlib.sha256(header.encode("utf-8", "surrogatepass") + b"\0" + data).hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.root / key[:2] / key[2:]
+
+    def get(self, key: str, path: str) -> FileFacts | None:
+        """The cached facts for ``key``; None when absent, unreadable, corrupt or for another path."""
+        try:
+            with open(self._entry(key), "rb") as fh:
+                blob = fh.read()
+        except OSError:
+            return None
+        if not blob.startswith(_MAGIC):
+            return None
+        try:
+            facts = pickle.loads(blob[len(_MAGIC):])
+        except Exception:  # noqa: BLE001 - any corruption is a miss
+            return None
+        if not isinstance(facts, FileFacts) or facts.path != path:
+            return None
+        return facts
+
+    def put(self, key: str, facts: FileFacts) -> None:
+        """Store ``facts`` under ``key`` atomically (temporary file, then rename)."""
+        entry = self._entry(key)
+        directory = str(entry.parent)
+        try:
+            if directory not in self._made:
+                os.makedirs(directory, mode=0o700, exist_ok=True)
+                self._made.add(directory)
+            blob = _MAGIC + pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+        except (OSError, pickle.PicklingError):
+            return
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, entry)
+            self.written += 1
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+    def prune(self, now: float | None = None, force: bool = False) -> int:
+        """Remove the oldest entries when over the limits (checked at most every ``PRUNE_EVERY`` s).
+
+        Returns how many files were removed. Stray temporary files older than an hour go too.
+        """
+        now = time.time() if now is None else now
+        stamp = self.root / ".pruned"
+        try:
+            if not force and now - stamp.stat().st_mtime < PRUNE_EVERY:
+                return 0
+        except OSError:
+            pass
+        entries: list[tuple[float, int, str]] = []
+        removed = 0
+        try:
+            subdirs = list(os.scandir(self.root))
+        except OSError:
+            return 0
+        for sub in subdirs:
+            if not sub.is_dir(follow_symlinks=False):
+                continue
+            try:
+                children = list(os.scandir(sub.path))
+            except OSError:
+                continue
+            for child in children:
+                try:
+                    st = child.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if child.name.startswith(".tmp-"):
+                    if now - st.st_mtime > 3600:
+                        removed += _unlink(child.path)
+                    continue
+                entries.append((st.st_mtime, st.st_size, child.path))
+        total = sum(size for _, size, _ in entries)
+        if len(entries) > MAX_ENTRIES or total > MAX_BYTES:
+            entries.sort()
+            count = len(entries)
+            for _mtime, size, path in entries:
+                if count <= MAX_ENTRIES * _PRUNE_TO and total <= MAX_BYTES * _PRUNE_TO:
+                    break
+                removed += _unlink(path)
+                count -= 1
+                total -= size
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+            os.utime(stamp, (now, now))
+        except OSError:
+            pass
+        return removed
+
+
+def _unlink(path: str) -> int:
+    try:
+        os.unlink(path)
+        return 1
+    except OSError:
+        return 0
+
+
+def inside(directory: Path, root: Path) -> bool:
+    """True when ``directory`` is ``root`` or below it (after resolving symlinks)."""
+    try:
+        directory, root = directory.resolve(), root.resolve()
+    except OSError:
+        return False
+    return directory == root or root in directory.parents

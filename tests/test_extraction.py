@@ -1,0 +1,198 @@
+"""The per-file stage gives the same findings and inventory whatever runs it: with or without the
+pre-filter, the cache and the worker pool; a crash or a hang costs one file, not the scan."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scanner import pool
+from scanner.cache import FactsCache
+from scanner.config import Config
+from scanner.engine import scan
+from scanner.extraction import extract_all
+from scanner.discover import discover
+from scanner.languages import ExtractOptions, may_have_facts
+from scanner.report import renderer
+
+ROOT = Path(__file__).resolve().parent.parent
+TREES = sorted(p for p in (ROOT / "fixtures" / "rules").iterdir() if p.is_dir()) + [ROOT / "fixtures" / "growqr-backend"]
+FORK = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def outcome(root: Path, **changes) -> tuple[str, str]:
+    """Findings and inventory as the JSON report shows them."""
+    report = json.loads(renderer("json")(scan(root, dataclasses.replace(Config(), **changes))))
+    return (json.dumps(report["findings"], sort_keys=True), json.dumps(report["inventory"], sort_keys=True))
+
+
+@pytest.mark.parametrize("root", TREES, ids=lambda p: p.name)
+def test_prefilter_changes_nothing(root: Path) -> None:
+    assert outcome(root, prefilter=False, use_cache=False, jobs=1) == outcome(root, use_cache=False, jobs=1)
+
+
+@pytest.mark.skipif(not FORK, reason="the pool test forks")
+def test_pool_changes_nothing() -> None:
+    root = ROOT / "fixtures" / "growqr-backend"
+    assert outcome(root, use_cache=False, jobs=3) == outcome(root, use_cache=False, jobs=1)
+
+
+def test_cache_changes_nothing(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    cold = outcome(root, jobs=1)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert entries, "a cold scan fills the cache"
+    assert outcome(root, jobs=1) == cold == outcome(root, use_cache=False, jobs=1)
+
+
+def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    expected = outcome(root, jobs=1)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    for i, entry in enumerate(entries):
+        entry.write_bytes(b"" if i % 2 else b"envmatrix-facts\n\x80garbage")
+    assert outcome(root, jobs=1) == expected
+    assert all(p.read_bytes().startswith(b"envmatrix-facts\n\x80") and len(p.read_bytes()) > 40 for p in entries)
+
+
+def test_cache_never_writes_inside_the_scanned_tree(tmp_path, monkeypatch) -> None:
+    tree = tmp_path / "tree"
+    (tree / "src").mkdir(parents=True)
+    (tree / "src" / "db.ts").write_text('export const url = process.env.DATABASE_URL ?? "postgres://localhost/app";\n')
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tree / ".envmatrix-cache"))
+    scan(tree, Config(jobs=1))
+    assert not (tree / ".envmatrix-cache").exists()
+
+
+def test_cache_key_depends_on_content_path_and_options() -> None:
+    key = FactsCache.key
+    base = key("a.ts", b"x", "typescript", frozenset())
+    assert base == key("a.ts", b"x", "typescript", frozenset())
+    assert len({base, key("b.ts", b"x", "typescript", frozenset()), key("a.ts", b"y", "typescript", frozenset()),
+                key("a.ts", b"x", "tsx", frozenset()), key("a.ts", b"x", "typescript", frozenset({"devbox"}))}) == 5
+
+
+def test_prune_keeps_the_cache_bounded(tmp_path, monkeypatch) -> None:
+    import scanner.cache as cache_mod
+    from scanner.facts import FileFacts
+
+    monkeypatch.setattr(cache_mod, "MAX_ENTRIES", 10)
+    cache = FactsCache(tmp_path)
+    for i in range(30):
+        cache.put(f"{i:064x}", FileFacts(f"f{i}.ts"))
+    assert cache.prune(force=True) > 0
+    left = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len(left) <= 8
+
+
+# ---------------------------------------------------------------------- the pre-filter
+
+TS = ExtractOptions("typescript")
+
+
+@pytest.mark.parametrize("source", [
+    'const url = process.env.API_URL;',
+    'const url = import.meta.env.VITE_API;',
+    'fetch("http://localhost:3000/api");',
+    'const u = "http://127.0.0.1:8080";',
+    'if (isCI) { run(); }',
+    'if (IS_PREVIEW) run();',
+    'if (settings.debugMode) run();',
+    'if (x.kind === "production") run();',
+    'switch (stage) { case "qa": break; }',
+    'const baseImage = "node:latest";',
+    'if (req.headers["x-api-key"] === "dev-key") next();',
+    'const dbUrl = this.configService.get("DATABASE_URL");',
+    'if (require.main === module) main();',
+    'if (config.nodeEnv) start();',
+])
+def test_prefilter_keeps_files_with_triggers(source: str) -> None:
+    assert may_have_facts(source.encode(), TS)
+
+
+@pytest.mark.parametrize("source", [
+    'export function add(a: number, b: number) { return a + b; }',
+    'const latest = items.at(-1); if (latest.contest) render(latest);',
+    'const keys = Object.keys(map); if (keys.length === 0) return;',
+    'import { Button } from "./button"; export const App = () => <Button label="Save" />;',
+])
+def test_prefilter_skips_files_without_triggers(source: str) -> None:
+    assert not may_have_facts(source.encode(), TS)
+
+
+def test_prefilter_extra_local_hosts() -> None:
+    source = b'const api = "http://devbox:8080";'
+    assert not may_have_facts(source, TS)
+    assert may_have_facts(source, ExtractOptions("typescript", frozenset({"devbox"})))
+
+
+def test_second_pass_parses_uses_of_bound_properties(tmp_path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "config.ts").write_text(
+        'export const config = { dbUrl: process.env.DATABASE_URL ?? "postgres://localhost/app" };\n')
+    use = 'import { config } from "./config";\nexport function open() { return connect(config.dbUrl); }\n'
+    (tmp_path / "src" / "db.ts").write_text(use)
+    assert not may_have_facts(use.encode(), TS)
+    result = scan(tmp_path, Config(use_cache=False, jobs=1))
+    (variable,) = [v for v in result.inventory.variables if v.name == "DATABASE_URL"]
+    assert [u["path"] for u in variable.uses] == ["src/db.ts"]
+
+
+# ---------------------------------------------------------------------- isolation
+
+def _misbehave(task):
+    if task.path.endswith("crash.ts"):
+        os.kill(os.getpid(), 9)
+    if task.path.endswith("slow.ts"):
+        time.sleep(30)
+    return real_run_task(task)
+
+
+real_run_task = pool.run_task
+
+
+def _tasks(names):
+    return [pool.Task(i, name, "typescript", frozenset(), b'const u = process.env.URL ?? "http://localhost";\n')
+            for i, name in enumerate(names)]
+
+
+@pytest.mark.skipif(not FORK, reason="the workers inherit the patched function by forking")
+def test_a_crash_or_a_hang_costs_one_file(monkeypatch) -> None:
+    monkeypatch.setattr(pool, "run_task", _misbehave)
+    names = [f"src/f{i}.ts" for i in range(40)]
+    names[5], names[23] = "src/crash.ts", "src/slow.ts"
+    start = time.monotonic()
+    results = dict(pool.run(_tasks(names), jobs=2, timeout=1.0))
+    assert time.monotonic() - start < 20
+    assert sorted(results) == list(range(40))
+    assert results[5].diagnostics[0][0] == "worker-crashed"
+    assert results[23].diagnostics[0][0] == "timeout"
+    assert all(results[i].facts and not results[i].diagnostics for i in range(40) if i not in {5, 23})
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="needs POSIX alarms")
+def test_in_process_time_budget(monkeypatch, tmp_path) -> None:
+    import scanner.extraction as extraction
+
+    def slow(task):
+        if task.path.endswith("slow.ts"):
+            time.sleep(5)
+        return real_run_task(task)
+
+    monkeypatch.setattr(extraction, "run_task", slow)
+    for name in ("a.ts", "slow.ts", "z.ts"):
+        (tmp_path / name).write_text('const u = process.env.URL ?? "http://localhost";\n')
+    files = discover(tmp_path, Config()).files
+    facts = extract_all(files, Config(jobs=1, use_cache=False, file_timeout=0.3))
+    assert [f.path for f in facts] == ["a.ts", "slow.ts", "z.ts"]
+    assert facts[1].diagnostics[0][0] == "timeout"
+    assert facts[0].facts and facts[2].facts
