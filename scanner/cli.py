@@ -94,11 +94,12 @@ def cli() -> None:
 @click.option("--min-level", type=LEVELS, help="Report findings at or above this level.  [default: note]")
 @click.option("--fail-level", type=LEVELS, help="Exit 1 when a finding is at or above this level.  [default: warning]")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.option("--include-hidden", is_flag=True, help="Also report findings in tests and docs.")
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def scan(path, fmt, output, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress, color, debug):
+def scan(path, fmt, output, select, ignore, min_level, fail_level, jobs, no_cache, include_hidden, no_progress, color, debug):
     """Scan PATH (default: the current directory) and report findings."""
 
     def run() -> int:
@@ -111,7 +112,7 @@ def scan(path, fmt, output, select, ignore, min_level, fail_level, jobs, include
         selected, ignored = _codes(select), _codes(ignore)
         _check_codes(selected, "--select")
         _check_codes(ignored, "--ignore")
-        config = Config(select=selected, ignore=ignored, jobs=jobs)
+        config = Config(select=selected, ignore=ignored, jobs=jobs, use_cache=not no_cache)
         changes = {}
         if min_level:
             changes["min_level"] = Level.parse(min_level)

@@ -196,3 +196,17 @@ def test_in_process_time_budget(monkeypatch, tmp_path) -> None:
     assert [f.path for f in facts] == ["a.ts", "slow.ts", "z.ts"]
     assert facts[1].diagnostics[0][0] == "timeout"
     assert facts[0].facts and facts[2].facts
+
+
+def test_cli_no_cache_writes_nothing(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from scanner.cli import cli
+
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = str(ROOT / "fixtures" / "growqr-backend")
+    result = CliRunner().invoke(cli, ["scan", root, "--no-cache", "--jobs", "1", "--format", "json"])
+    assert result.exit_code == 1
+    assert not (tmp_path / "cache").exists()
+    CliRunner().invoke(cli, ["scan", root, "--jobs", "1"])
+    assert (tmp_path / "cache").exists()
