@@ -1,0 +1,185 @@
+"""The config inventory: every variable with its reads and sets, code paths, images, hotspots.
+
+Built from facts, not from findings: a variable with no hazard is still listed, because the
+inventory is the document a team deploys from. Every list is sorted, so the same tree gives the
+same inventory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from . import lexicon
+from .facts import EFFECTS, EnvAssignment, EnvRead, Hotspot, ImageRef, Literal, Route, Script
+from .project import Project
+
+#: Built-in areas: the first matching glob names the area of a variable.
+AREAS: tuple[tuple[str, str], ...] = (
+    ("PORT", "Runtime"), ("HOST", "Runtime"), ("LOG_LEVEL", "Runtime"), ("NODE_ENV", "Runtime"),
+    ("APP_ENV", "Runtime"), ("ENVIRONMENT", "Runtime"), ("*_ENV", "Runtime"), ("DEBUG", "Runtime"),
+    ("DATABASE_*", "Database"), ("DB_*", "Database"), ("POSTGRES*", "Database"), ("PG*", "Database"),
+    ("MYSQL*", "Database"), ("MONGO*", "Database"),
+    ("CLERK_*", "Auth"), ("AUTH_*", "Auth"), ("JWT_*", "Auth"), ("JWKS*", "Auth"), ("SESSION_*", "Auth"),
+    ("SERVICE_TOKEN", "Service auth"), ("A2A_*", "Service auth"), ("*_SERVICE_TOKEN", "Service auth"),
+    ("*_REDIS_URL", "Redis"), ("REDIS*", "Redis"), ("*_STREAM*", "Redis"), ("*_CONSUMER*", "Redis"),
+    ("LLM_*", "LLM"), ("OPENAI_*", "LLM"), ("ANTHROPIC_*", "LLM"), ("*_MODEL", "LLM"),
+    ("OPENCODE_*", "OpenCode"), ("RIVET_*", "Rivet"), ("GITEA_*", "Gitea"),
+    ("*_SERVICE_URL", "Product services"), ("*_PUBLIC_URL", "Public URLs"),
+    ("FRONTEND_*", "CORS/admin"), ("CORS_*", "CORS/admin"), ("ADMIN_*", "CORS/admin"),
+    ("ALLOWED_ORIGINS", "CORS/admin"),
+    ("MAX_*", "Limits"), ("*_LIMIT", "Limits"), ("*_TIMEOUT*", "Limits"),
+    ("*_URL", "URLs"), ("*_ENDPOINT", "URLs"), ("*_HOST", "URLs"),
+    ("*_VERSION", "Versions"), ("*_IMAGE", "Images"),
+)
+
+
+def area_of(name: str, extra: tuple[tuple[str, str], ...] = ()) -> str:
+    for pattern, area in extra + AREAS:
+        if fnmatchcase(name, pattern):
+            return area
+    return "Other"
+
+
+@dataclass
+class Variable:
+    name: str
+    area: str
+    reads: list[dict] = field(default_factory=list)
+    sets: list[dict] = field(default_factory=list)
+
+    @property
+    def secret(self) -> bool:
+        return lexicon.is_secret_name(self.name)
+
+    @property
+    def defaults(self) -> list[str]:
+        """Distinct literal defaults from code, in first-seen order."""
+        seen: list[str] = []
+        for read in self.reads:
+            d = read["default"]
+            if d is not None and d not in seen:
+                seen.append(d)
+        return seen
+
+    @property
+    def required(self) -> bool:
+        return any(r.get("required") for r in self.reads) or (bool(self.reads) and not self.defaults)
+
+
+@dataclass
+class Inventory:
+    variables: list[Variable]
+    code_paths: list[dict]
+    images: list[dict]
+    routes: list[dict]
+    hotspots: list[dict]
+    scripts: list[dict]
+
+
+def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventory:
+    variables: dict[str, Variable] = {}
+
+    def var(name: str) -> Variable:
+        if name not in variables:
+            variables[name] = Variable(name, area_of(name, areas))
+        return variables[name]
+
+    for read in project.facts(EnvRead):
+        default = lexicon.mask(read.default) if read.default and _hides_secret(read.name, read.default) else read.default
+        var(read.name).reads.append({"path": read.span.path, "line": read.span.line, "default": default,
+                                     "via": read.via, "required": read.required})
+    for assign in project.facts(EnvAssignment):
+        value = assign.value
+        if value and _hides_secret(assign.name, value):
+            value = lexicon.mask(value)
+        var(assign.name).sets.append({"path": assign.span.path, "line": assign.span.line, "value": value,
+                                      "source": assign.source, "environment": assign.environment})
+    for v in variables.values():
+        v.reads.sort(key=lambda r: (r["path"], r["line"], r["via"]))
+        v.sets.sort(key=lambda s: (s["path"], s["line"]))
+
+    code_paths = []
+    for rb in project.branches():
+        b = rb.branch
+        code_paths.append({
+            "path": b.span.path, "line": b.span.line, "subject": project.subject_of(rb),
+            "via": rb.resolved_from, "op": b.op, "value": b.value, "presence": b.presence,
+            "nonproduction_arm": rb.nonprod_arm,
+            "effects": sorted(set(rb.nonprod_effects)),
+            "behaviour": describe_branch(project, rb),
+        })
+
+    images = []
+    for img in project.facts(ImageRef):
+        images.append({"path": img.span.path, "line": img.span.line, "image": img.image, "name": img.name,
+                       "tag": img.tag, "digest": img.digest, "source": img.source,
+                       "hazard": lexicon.tag_hazard(img.tag, img.digest)})
+
+    hotspots = []
+    for lit in project.facts(Literal):
+        if lit.context == "value" and lexicon.local_endpoint(lit.value):
+            hotspots.append({"path": lit.span.path, "line": lit.span.line, "value": lit.value, "kind": "url"})
+    for read in project.facts(EnvRead):
+        if read.default and lexicon.local_endpoint(read.default):
+            hotspots.append({"path": read.span.path, "line": read.span.line, "value": _mask_url(read.default), "kind": "url"})
+    for assign in project.facts(EnvAssignment):
+        if assign.value and lexicon.local_endpoint(assign.value):
+            hotspots.append({"path": assign.span.path, "line": assign.span.line, "value": _mask_url(assign.value), "kind": "url"})
+    for h in project.facts(Hotspot):
+        hotspots.append({"path": h.span.path, "line": h.span.line, "value": _mask_url(h.value), "kind": h.kind})
+
+    routes = [{"path": r.span.path, "line": r.span.line, "method": r.method, "route": r.path,
+               "handler": r.handler, "guards": list(r.guards), "conditions": list(r.conditions),
+               "framework": r.framework} for r in project.facts(Route)]
+    scripts = [{"path": s.span.path, "line": s.span.line, "summary": s.summary} for s in project.facts(Script)]
+
+    def key(d: dict) -> tuple:
+        return (d["path"], d["line"], str(d.get("value", d.get("image", d.get("subject", "")))))
+
+    return Inventory(
+        variables=sorted(variables.values(), key=lambda v: v.name),
+        code_paths=sorted(code_paths, key=key),
+        images=sorted(images, key=key),
+        routes=sorted(routes, key=lambda r: (r["path"], r["line"], r["route"])),
+        hotspots=sorted({(h["path"], h["line"], h["value"], h["kind"]): h for h in hotspots}.values(), key=key),
+        scripts=sorted(scripts, key=lambda s: (s["path"], s["line"])),
+    )
+
+
+def _hides_secret(name: str, value: str) -> bool:
+    return lexicon.is_secret_name(name) and not lexicon.is_placeholder(value)
+
+
+def _mask_url(value: str) -> str:
+    pw = lexicon.url_password(value)
+    return value.replace(":" + pw + "@", ":" + lexicon.mask(pw) + "@", 1) if pw else value
+
+
+def describe_branch(project: Project, rb) -> str:
+    """One sentence: what a branch gates, from its facts (for the inventory's code paths)."""
+    b = rb.branch
+    subject = project.subject_of(rb)
+    if b.presence:
+        summary = b.then_summary if b.op == "truthy" else b.else_summary
+        gate = f"only when `{subject}` is set"
+        return f"{summary[:1].upper() + summary[1:]} {gate}" if summary else f"Behaviour changes when `{subject}` is set"
+    if rb.nonprod_arm:
+        effects = [EFFECTS[e] for e in sorted(set(rb.nonprod_effects)) if e in EFFECTS]
+        what = "; ".join(effects) or rb.nonprod_summary or "runs different code"
+        return f"Outside production (`{subject}`{_cmp(b)}), {what}"
+    return f"Branches on `{subject}`{_cmp(b)}"
+
+
+def _cmp(b) -> str:
+    if b.op in {"==", "!="} and b.value is not None:
+        return f" {b.op} \"{b.value}\""
+    return ""
+
+
+def variables_by_area(inventory: Inventory) -> dict[str, list[Variable]]:
+    grouped: dict[str, list[Variable]] = defaultdict(list)
+    for v in inventory.variables:
+        grouped[v.area].append(v)
+    return dict(sorted(grouped.items()))

@@ -1,0 +1,144 @@
+"""The cross-file view: all facts of a scan, with config indirection resolved.
+
+Frontends see one file. Here ``config.nodeEnv`` in ``auth/clerk.ts`` becomes a test of
+``NODE_ENV`` because ``config.ts`` exported ``nodeEnv: process.env.NODE_ENV``, and
+``config.isProduction`` becomes ``NODE_ENV == "production"``. Rules and the inventory read
+facts only through ``Project``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Iterator, TypeVar
+
+from . import lexicon
+from .facts import ConfigBinding, EnvBranch, FileFacts
+
+F = TypeVar("F")
+
+_NEGATE = {"==": "!=", "!=": "==", "truthy": "falsy", "falsy": "truthy"}
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedBranch:
+    """An ``EnvBranch`` after resolution, with the arm that runs outside production."""
+
+    branch: EnvBranch  # subject/op/value rewritten through bindings when they resolved
+    nonprod_arm: str | None  # "then", "else" or None when the branch does not split on production
+    resolved_from: str | None = None  # the ref that was resolved, e.g. "config.isProduction"
+
+    @property
+    def nonprod_effects(self) -> tuple[str, ...]:
+        if self.nonprod_arm == "then":
+            return self.branch.then_effects
+        if self.nonprod_arm == "else":
+            return self.branch.else_effects
+        return ()
+
+    @property
+    def nonprod_summary(self) -> str:
+        if self.nonprod_arm == "then":
+            return self.branch.then_summary
+        if self.nonprod_arm == "else":
+            return self.branch.else_summary
+        return ""
+
+
+class Project:
+    """Every file's facts, indexed by type, plus each file's role."""
+
+    def __init__(self, files: Iterable[FileFacts], roles: dict[str, str] | None = None,
+                 extra_local_hosts: frozenset[str] = frozenset()) -> None:
+        self.extra_local_hosts = extra_local_hosts
+        self.files: dict[str, FileFacts] = {f.path: f for f in files}
+        self.roles: dict[str, str] = dict(roles or {})
+        self._by_type: dict[type, list] = defaultdict(list)
+        for path in sorted(self.files):
+            for fact in self.files[path].facts:
+                self._by_type[type(fact)].append(fact)
+        self._imports = {path: dict(f.imports) for path, f in self.files.items()}
+        self._bindings_by_owner: dict[tuple[str, str], ConfigBinding] = {}
+        self._bindings_by_module: dict[tuple[str, str], ConfigBinding] = {}
+        for b in self.facts(ConfigBinding):
+            self._bindings_by_owner.setdefault((b.owner, b.attribute), b)
+            self._bindings_by_module.setdefault((_module_key(b.span.path), b.attribute), b)
+        self._branches: list[ResolvedBranch] | None = None
+
+    def facts(self, kind: type[F]) -> list[F]:
+        """All facts of one type, in path order then file order."""
+        return self._by_type.get(kind, [])
+
+    def role(self, path: str) -> str:
+        return self.roles.get(path, "source")
+
+    # ------------------------------------------------------------------ config indirection
+
+    def binding_for(self, ref: str, path: str) -> ConfigBinding | None:
+        """The binding a dotted reference in ``path`` reads: ``config.nodeEnv`` -> NODE_ENV."""
+        parts = [p for p in ref.replace("()", "").split(".") if p and p != "this"]
+        if len(parts) < 2:
+            return None
+        imports = self._imports.get(path, {})
+        for start in range(len(parts) - 1):
+            owner, attribute = parts[start], ".".join(parts[start + 1:])
+            module = imports.get(owner)
+            if module is not None:
+                hit = self._bindings_by_module.get((_module_key(module), attribute))
+                if hit is not None:
+                    return hit
+            hit = self._bindings_by_owner.get((owner, attribute))
+            if hit is None and ref.endswith("()." + attribute):
+                hit = self._bindings_by_owner.get((owner + "()", attribute))
+            if hit is not None:
+                return hit
+        return None
+
+    def branches(self) -> list[ResolvedBranch]:
+        """Every environment branch, resolved through config bindings, in path order."""
+        if self._branches is None:
+            self._branches = [self._resolve(b) for b in self.facts(EnvBranch)]
+        return self._branches
+
+    def _resolve(self, branch: EnvBranch) -> ResolvedBranch:
+        if branch.subject or branch.ref is None:
+            flag = branch.subject if branch.op in {"truthy", "falsy"} else None
+            return ResolvedBranch(branch, _arm(branch, flag))
+        binding = self.binding_for(branch.ref, branch.span.path)
+        if binding is None:
+            leaf = branch.ref.rsplit(".", 1)[-1]
+            return ResolvedBranch(branch, _arm(branch, leaf if branch.op in {"truthy", "falsy"} else None))
+        if binding.op is not None and branch.op in {"truthy", "falsy"}:
+            op = binding.op if branch.op == "truthy" else _NEGATE[binding.op]
+            resolved = dataclasses.replace(branch, subject=binding.name, op=op, value=binding.value)
+        else:
+            resolved = dataclasses.replace(branch, subject=binding.name)
+        flag = binding.name if resolved.op in {"truthy", "falsy"} else None
+        if flag and lexicon.flag_meaning(binding.name) is None and not lexicon.is_debug_variable(binding.name):
+            flag = branch.ref.rsplit(".", 1)[-1]
+        return ResolvedBranch(resolved, _arm(resolved, flag), resolved_from=branch.ref)
+
+    def subject_of(self, rb: ResolvedBranch) -> str:
+        """A display name: the variable, else the unresolved reference."""
+        return rb.branch.subject or rb.branch.ref or "?"
+
+
+def _arm(branch: EnvBranch, flag: str | None) -> str | None:
+    return lexicon.nonproduction_arm(branch.op, branch.value, flag)
+
+
+def _module_key(path: str) -> str:
+    """``src/config.ts`` and ``src/config`` (an import specifier resolved by a frontend) match."""
+    for suffix in (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    if path.endswith("/index") or path.endswith("/__init__"):
+        path = path.rsplit("/", 1)[0]
+    return path
+
+
+def iter_facts(project: Project, *kinds: type) -> Iterator:
+    for kind in kinds:
+        yield from project.facts(kind)
