@@ -7,8 +7,9 @@ words with quotes and the escape character. Global ``ARG`` defaults are substitu
 before the image is judged; a ``FROM`` naming an earlier stage, and ``scratch``, are not images.
 
 Facts: ``ImageRef`` for ``FROM`` and ``COPY --from=<image>``; ``EnvAssignment`` for ``ENV`` and
-for ``ARG`` defaults (an ``ARG`` default is marked ``interpolated``: ``--build-arg`` overrides
-it); ``Literal(context="value")`` for a local endpoint in either.
+for ``ARG`` defaults. An ``ARG`` default, and an ``ENV`` value that substitutes a reference, are
+marked ``interpolated``: ``--build-arg`` overrides them. Local endpoints in values are judged from
+the assignments (URL001 for defaults, URL003 for literals), so no ``Literal`` is emitted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .. import lexicon
-from ..facts import EnvAssignment, FileFacts, ImageRef, Literal, Span
+from ..facts import EnvAssignment, FileFacts, ImageRef, Span
 from . import _interpolate
 from ._scope import path_scope
 
@@ -207,7 +208,6 @@ class _Extractor:
     def __init__(self, path: str, escape: str, options) -> None:
         self.path = path
         self.escape = escape
-        self.extra = getattr(options, "extra_local_hosts", frozenset())
         self.scope = path_scope(path)
         self.facts: list = []
         self.global_args: dict[str, str | None] = {}
@@ -331,8 +331,6 @@ class _Extractor:
         interpolated = default or has_refs
         self.facts.append(EnvAssignment(self.span(inst, start, end), name, value, "dockerfile",
                                         self.scope, interpolated))
-        if value is not None and resolved.complete and lexicon.local_endpoint(value, self.extra):
-            self.facts.append(Literal(self.span(inst, vstart, end), value, "value", name))
 
 
 def _lead(text: str) -> int:

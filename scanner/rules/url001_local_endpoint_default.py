@@ -30,10 +30,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import lexicon
-from ..facts import EnvAssignment, EnvRead
+from ..facts import EnvRead
 from ..findings import Hit, Level, Rule
 from ..project import Project
-from ._shared import extra_hosts
+from ._shared import defaulted_assignments, extra_hosts
 
 
 def check(project: Project) -> Iterator[Hit]:
@@ -42,8 +42,8 @@ def check(project: Project) -> Iterator[Hit]:
         if read.default is not None and (host := lexicon.local_endpoint(read.default, hosts)):
             yield Hit(read.span, f"`{read.name}` falls back to local endpoint `{host}`",
                       evidence=f"{read.name}={read.default}", secrets=_secrets(read.default))
-    for assign in project.facts(EnvAssignment):
-        if assign.interpolated and assign.value and (host := lexicon.local_endpoint(assign.value, hosts)):
+    for assign in defaulted_assignments(project):
+        if assign.value and (host := lexicon.local_endpoint(assign.value, hosts)):
             yield Hit(assign.span, f"`{assign.name}` defaults to local endpoint `{host}`",
                       evidence=f"{assign.name}={assign.value}", secrets=_secrets(assign.value))
 

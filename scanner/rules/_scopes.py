@@ -1,0 +1,31 @@
+"""How the environment a config file is for changes the weight of what it sets.
+
+Shared by the rules that judge committed assignments (URL003, SEC004): a value in a production
+or staging file ships as is; an example file's value is what deployments start from; a
+development or test file is expected to point at a laptop.
+"""
+
+from __future__ import annotations
+
+from ..findings import Level
+
+SHIPPED = frozenset({"production", "staging", "demo"})
+LOCAL = frozenset({"development", "test"})
+EXAMPLE = "example"
+
+
+def where(environment: str | None) -> str:
+    """A few words for messages: "in a production file", "in an example file", ""."""
+    if environment is None:
+        return ""
+    article = "an" if environment[0] in "aeiou" else "a"
+    return f" in {article} {environment} file"
+
+
+def level_for(environment: str | None) -> Level | None:
+    """The hit's level override: error when shipped, note for examples, None for the default."""
+    if environment in SHIPPED:
+        return Level.ERROR
+    if environment == EXAMPLE:
+        return Level.NOTE
+    return None
