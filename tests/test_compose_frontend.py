@@ -140,3 +140,8 @@ def test_scope_from_file_name():
 def test_not_yaml_is_a_diagnostic():
     result = run("compose", "services: [\n", PATH)
     assert result.facts == () and [c for c, _ in result.diagnostics] == ["parse-error"]
+
+
+def test_untagged_image_variable_is_not_an_image():
+    src = "services:\n  api:\n    environment:\n      OPENCODE_IMAGE: growqr/opencode\n"
+    assert facts("compose", src, PATH, ImageRef) == []

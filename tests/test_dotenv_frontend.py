@@ -76,3 +76,7 @@ def test_image_named_variable():
 def test_garbage_never_crashes():
     for src in ['"', "=", "A='", 'A="\\', "A=${", "export", "export =", "\r\n\r\n", "A=\"x\" \"y\""]:
         assert not [c for c, _ in run("dotenv", src, ".env").diagnostics if c == "frontend-error"]
+
+
+def test_untagged_image_variable_is_not_an_image():
+    assert facts("dotenv", "OPENCODE_IMAGE=growqr/opencode\nOPENCODE_IMAGE_VERSION=dev\n", ".env", ImageRef) == []

@@ -111,13 +111,14 @@ class _Extractor:
         has_refs = any(isinstance(p, _interpolate.Ref) for p in parts)
         self.facts.append(EnvAssignment(span, key, resolved.text, "compose", self.scope, has_refs))
         if lexicon.is_image_name(key) and resolved.text and resolved.complete:
-            self.image(value_node, resolved, offset)
+            self.image(value_node, resolved, offset, tagged_only=True)
 
-    def image(self, node: Node, resolved: _interpolate.Resolved, offset: int = 0) -> None:
+    def image(self, node: Node, resolved: _interpolate.Resolved, offset: int = 0, *, tagged_only: bool = False) -> None:
+        """An image reference; ``tagged_only`` for variables, whose tag may live in another one."""
         if not resolved.complete or not resolved.text:
             return
         parsed = lexicon.parse_image(resolved.text)
-        if parsed is None:
+        if parsed is None or (tagged_only and not parsed[1] and not parsed[2]):
             return
         span = self.node_span(node) if offset == 0 else self.offset_span(node, offset, len(node.value))
         self.facts.append(ImageRef(span, resolved.text, *parsed, "compose"))

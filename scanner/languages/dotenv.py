@@ -181,7 +181,7 @@ def extract(path: str, text: str, options) -> FileFacts:
         facts.append(EnvAssignment(span, key, value, "dotenv", scope, resolved.used_default))
         if value and lexicon.is_image_name(key) and resolved.complete:
             parsed = lexicon.parse_image(value)
-            if parsed is not None:
+            if parsed is not None and (parsed[1] or parsed[2]):  # untagged: the tag may be another variable
                 vline, vcol = t.position(vstart)
                 facts.append(ImageRef(Span(path, vline, vcol, end_line, end_col), value, *parsed, "dotenv"))
     return FileFacts(path, tuple(facts), tuple(diagnostics))
