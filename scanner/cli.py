@@ -158,7 +158,7 @@ def _emit(text: str, output: str | None) -> None:
 
 @cli.command()
 @click.argument("code", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def rules(code, fmt):
     """List every rule, or print the documentation of CODE."""
 
@@ -180,12 +180,24 @@ def rules(code, fmt):
         if fmt == "json":
             click.echo(json.dumps([_rule_json(r) for r in REGISTRY], indent=2, sort_keys=True))
             return ExitCode.OK
+        if fmt == "markdown":
+            click.echo(rules_table())
+            return ExitCode.OK
         width = max(len(r.name) for r in REGISTRY)
         for r in REGISTRY:
             click.echo(f"{r.code}  {r.name.ljust(width)}  {str(r.level).ljust(7)}  {r.summary}")
         return ExitCode.OK
 
     _run(False, run)
+
+
+def rules_table() -> str:
+    """The README's rule table, generated from the registry."""
+    from .rules import REGISTRY
+
+    rows = ["| code | name | level | finds |", "|---|---|---|---|"]
+    rows += [f"| `{r.code}` | {r.name} | {r.level} | {r.summary} |" for r in REGISTRY]
+    return "\n".join(rows)
 
 
 def _rule_json(rule) -> dict:

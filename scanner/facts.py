@@ -37,6 +37,18 @@ class EnvRead:
     default: str | None  # the resolved literal fallback; None when the read has none
     via: str  # "process.env", "import.meta.env", "os.getenv", "pydantic-settings", …
     required: bool = False  # the code refuses to run without it (zod without default, ${X:?}, …)
+    fallback: str | None = None  # another variable read when this one is unset; None when none
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigUse:
+    """A use of a config-object property in another file: ``config.giteaUrl`` in ``manager.ts``.
+
+    ``project.py`` resolves ``ref`` to the variable behind it through ``ConfigBinding`` facts.
+    """
+
+    span: Span
+    ref: str  # dotted reference as written, e.g. "config.gitea.adminPassword"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +200,7 @@ class Hotspot:
 
 Fact = (
     EnvRead
+    | ConfigUse
     | ConfigBinding
     | EnvBranch
     | Literal

@@ -48,6 +48,7 @@ class Variable:
     area: str
     reads: list[dict] = field(default_factory=list)
     sets: list[dict] = field(default_factory=list)
+    uses: list[dict] = field(default_factory=list)  # config.x in other files that resolves to it
 
     @property
     def secret(self) -> bool:
@@ -65,7 +66,8 @@ class Variable:
 
     @property
     def required(self) -> bool:
-        return any(r.get("required") for r in self.reads) or (bool(self.reads) and not self.defaults)
+        return any(r.get("required") for r in self.reads) or (
+            bool(self.reads) and not self.defaults and not any(r.get("fallback") for r in self.reads))
 
 
 @dataclass
@@ -87,18 +89,19 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
         return variables[name]
 
     for read in project.facts(EnvRead):
-        default = lexicon.mask(read.default) if read.default and _hides_secret(read.name, read.default) else read.default
+        default = _shown(read.name, read.default)
         var(read.name).reads.append({"path": read.span.path, "line": read.span.line, "default": default,
-                                     "via": read.via, "required": read.required})
+                                     "via": read.via, "required": read.required, "fallback": read.fallback})
+    for use, binding in project.config_uses():
+        var(binding.name).uses.append({"path": use.span.path, "line": use.span.line, "via": use.ref})
     for assign in project.facts(EnvAssignment):
-        value = assign.value
-        if value and _hides_secret(assign.name, value):
-            value = lexicon.mask(value)
+        value = _shown(assign.name, assign.value)
         var(assign.name).sets.append({"path": assign.span.path, "line": assign.span.line, "value": value,
                                       "source": assign.source, "environment": assign.environment})
     for v in variables.values():
         v.reads.sort(key=lambda r: (r["path"], r["line"], r["via"]))
         v.sets.sort(key=lambda s: (s["path"], s["line"]))
+        v.uses.sort(key=lambda u: (u["path"], u["line"], u["via"]))
 
     code_paths = []
     for rb in project.branches():
@@ -120,7 +123,7 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     hotspots = []
     for lit in project.facts(Literal):
         if lit.context == "value" and lexicon.local_endpoint(lit.value):
-            hotspots.append({"path": lit.span.path, "line": lit.span.line, "value": lit.value, "kind": "url"})
+            hotspots.append({"path": lit.span.path, "line": lit.span.line, "value": _mask_url(lit.value), "kind": "url"})
     for read in project.facts(EnvRead):
         if read.default and lexicon.local_endpoint(read.default):
             hotspots.append({"path": read.span.path, "line": read.span.line, "value": _mask_url(read.default), "kind": "url"})
@@ -148,8 +151,13 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     )
 
 
-def _hides_secret(name: str, value: str) -> bool:
-    return lexicon.is_secret_name(name) and not lexicon.is_placeholder(value)
+def _shown(name: str, value: str | None) -> str | None:
+    """A value as every output may show it: secrets masked, URL passwords masked."""
+    if value is None:
+        return None
+    if lexicon.is_secret_name(name) and not lexicon.is_placeholder(value):
+        return lexicon.mask(value)
+    return _mask_url(value)
 
 
 def _mask_url(value: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, TypeVar
 
 from . import lexicon
-from .facts import ConfigBinding, EnvBranch, FileFacts
+from .facts import ConfigBinding, ConfigUse, EnvBranch, FileFacts
 
 F = TypeVar("F")
 
@@ -95,23 +95,40 @@ class Project:
                 return hit
         return None
 
+    def config_uses(self) -> list[tuple[ConfigUse, ConfigBinding]]:
+        """Uses of config properties in other files, with the binding (variable) behind each."""
+        out = []
+        for use in self.facts(ConfigUse):
+            binding = self.binding_for(use.ref, use.span.path)
+            if binding is not None:
+                out.append((use, binding))
+        return out
+
     def branches(self) -> list[ResolvedBranch]:
         """Every environment branch, resolved through config bindings, in path order."""
         if self._branches is None:
-            self._branches = [self._resolve(b) for b in self.facts(EnvBranch)]
+            resolved = (self._resolve(b) for b in self.facts(EnvBranch))
+            self._branches = [rb for rb in resolved if rb is not None]
         return self._branches
 
-    def _resolve(self, branch: EnvBranch) -> ResolvedBranch:
+    def _resolve(self, branch: EnvBranch) -> ResolvedBranch | None:
+        """None for a truth test of an unresolved reference that does not name an environment."""
         if branch.subject or branch.ref is None:
             flag = branch.subject if branch.op in {"truthy", "falsy"} else None
             return ResolvedBranch(branch, _arm(branch, flag))
         binding = self.binding_for(branch.ref, branch.span.path)
         if binding is None:
             leaf = branch.ref.rsplit(".", 1)[-1]
+            if branch.op in {"truthy", "falsy"} and not lexicon.is_environment_subject(leaf):
+                return None
             return ResolvedBranch(branch, _arm(branch, leaf if branch.op in {"truthy", "falsy"} else None))
         if binding.op is not None and branch.op in {"truthy", "falsy"}:
             op = binding.op if branch.op == "truthy" else _NEGATE[binding.op]
             resolved = dataclasses.replace(branch, subject=binding.name, op=op, value=binding.value)
+        elif branch.op in {"truthy", "falsy"}:
+            # config.serviceToken tested for truth: a presence check unless it is an env name or flag
+            presence = not (lexicon.is_env_name_variable(binding.name) or lexicon.is_debug_variable(binding.name))
+            resolved = dataclasses.replace(branch, subject=binding.name, presence=presence)
         else:
             resolved = dataclasses.replace(branch, subject=binding.name)
         flag = binding.name if resolved.op in {"truthy", "falsy"} else None

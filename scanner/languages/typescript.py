@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import lexicon
 from ..facts import (
     ConfigBinding,
+    ConfigUse,
     EnvBranch,
     EnvRead,
     FileFacts,
@@ -73,9 +74,17 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     tree = _parser(tsx).parse(src)
     from tree_sitter import QueryCursor
 
-    captures = QueryCursor(_query(tsx)).captures(tree.root_node)
+    captures: dict[str, list] = {}
+    pairs: dict[tuple[str, str], list] = {}
+    for _, match in QueryCursor(_query(tsx)).matches(tree.root_node):
+        names = [k for k in match if not k.startswith("_")]
+        for name in names:
+            captures.setdefault(name, []).extend(match[name])
+        if len(names) >= 2:
+            key = tuple(sorted(names))
+            pairs.setdefault(key, []).append(tuple(match[n][0] for n in key))
     f = _File(path, src, options)
-    f.run(captures)
+    f.run(captures, pairs)
     diagnostics = ()
     if tree.root_node.has_error:
         line = _first_error_line(tree.root_node)
@@ -110,6 +119,7 @@ class _File:
         self.flag_locals: dict[str, tuple[str, str, str | None]] = {}  # const isProd = NODE_ENV == production
         self.helpers: dict[str, tuple[int, int | None]] = {}  # optional(name, fallback)
         self.consumed: set[int] = set()  # start bytes of literals already used as defaults
+        self.fallback_var: str | None = None  # set by _climb: the variable a read falls back to
         self._lines = src.split(b"\n")
 
     # ------------------------------------------------------------------ helpers
@@ -127,17 +137,17 @@ class _File:
 
     # ------------------------------------------------------------------ driver
 
-    def run(self, captures: dict[str, list]) -> None:
+    def run(self, captures: dict[str, list], pairs: dict[tuple[str, ...], list]) -> None:
+        """``captures``: every node by capture name; ``pairs``: multi-capture matches, aligned."""
         for node in captures.get("import", ()):
             self._import(node)
-        for name, src in zip(captures.get("require_name", ()), captures.get("require_source", ())):
+        for name, src in pairs.get(("require_name", "require_source"), ()):
             self._require(name, src)
-        names, values = captures.get("const_name", ()), captures.get("const_value", ())
-        pairs = sorted(zip(names, values), key=lambda p: p[0].start_byte)
-        for name_node, value_node in pairs:
+        consts = sorted(pairs.get(("const_name", "const_value"), ()), key=lambda p: p[0].start_byte)
+        for name_node, value_node in consts:
             self.const_nodes[self.text(name_node)] = value_node
         for _ in range(2):  # constants defined from constants
-            for name_node, value_node in pairs:
+            for name_node, value_node in consts:
                 value = self.evaluate(value_node)
                 if value is not None:
                     self.consts[self.text(name_node)] = value
@@ -147,8 +157,7 @@ class _File:
         for node in captures.get("deno_read", ()):
             arg = node.child_by_field_name("arguments").named_children[0]
             reads.append((node, self.evaluate(arg), "Deno.env"))
-        for call, fn, first in zip(captures.get("helper_call", ()), captures.get("helper_fn", ()),
-                                   captures.get("helper_name", ())):
+        for call, fn, _first in pairs.get(("helper_call", "helper_fn", "helper_name"), ()):
             reads.extend(self._helper_call(call, self.text(fn)))
         for call in captures.get("config_get", ()):
             reads.extend(self._config_get(call))
@@ -157,10 +166,25 @@ class _File:
                 self._read(node, name, via)
         for node in captures.get("const_value", ()):
             self._flag_local(node)
-        self._branches(captures)
+        self._branches(captures, pairs)
         self._literals(captures)
+        self._config_uses(pairs.get(("use", "use_root"), ()))
         for node in captures.get("script_check", ()):
             self.facts.append(Script(self.span(node), "runs as a standalone script (`require.main === module`)"))
+
+    def _config_uses(self, matches) -> None:
+        """``config.gitea.url`` where ``config`` is imported: the longest member chain, once."""
+        seen: set[int] = set()
+        for node, root in matches:
+            if self.text(root) not in self.imports:
+                continue
+            while node.parent is not None and node.parent.type == "member_expression" \
+                    and node.parent.child_by_field_name("object") == node:
+                node = node.parent
+            if node.start_byte in seen:
+                continue
+            seen.add(node.start_byte)
+            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", ".")))
 
     # ------------------------------------------------------------------ module structure
 
@@ -251,6 +275,23 @@ class _File:
             return left + right if left is not None and right is not None else None
         return None
 
+    def _consume(self, node) -> None:
+        if node is None or node.start_byte in self.consumed:
+            return
+        self.consumed.add(node.start_byte)
+        self._consume_consts(node)
+
+    def _consume_consts(self, node) -> None:
+        """A constant used as a default is judged there, not again where it is declared."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n.type == "identifier" and self.text(n) in self.const_nodes:
+                self._consume(self.const_nodes[self.text(n)])
+            elif n.named_child_count and n.type in {"template_string", "template_substitution", "binary_expression",
+                                                    "parenthesized_expression"}:
+                stack.extend(n.named_children)
+
     def _fallback(self, node, depth: int = 0) -> tuple[str | None, object | None]:
         """The literal a fallback expression ends in: ``a || b || "x"`` gives "x"."""
         if node is None or depth > _MAX_DEPTH:
@@ -290,7 +331,7 @@ class _File:
                 self.env_aliases.add(self.text(target))
                 yield from self._alias_reads(self.text(target), node, via)
             elif target.type == "object_pattern":
-                yield from self._destructured(target, via)
+                self._destructured(target, via)
         elif parent.type == "arguments":
             self._schema_reads(parent.parent)
 
@@ -330,7 +371,7 @@ class _File:
                 name = self.text(left)
                 default = self.evaluate(right)
                 if right is not None and default is not None:
-                    self.consumed.add(right.start_byte)
+                    self._consume(right)
                 self.facts.append(EnvRead(self.span(child), name, default, via))
                 self.env_locals[name] = name
                 self._image_default(child, name, default)
@@ -345,7 +386,7 @@ class _File:
                     right = value.child_by_field_name("right")
                     default = self.evaluate(right)
                     if default is not None:
-                        self.consumed.add(right.start_byte)
+                        self._consume(right)
                 self.facts.append(EnvRead(self.span(child), name, default, via))
                 if local is not None and local.type == "identifier":
                     self.env_locals[self.text(local)] = name
@@ -364,8 +405,9 @@ class _File:
         if param not in names:
             return
         default_idx = None
-        outer = self._climb(subscript)[1]
-        parent = outer.parent
+        parent = subscript.parent
+        while parent is not None and parent.type in _TRANSPARENT:
+            parent = parent.parent
         if parent is not None and parent.type == "binary_expression" and \
                 parent.child_by_field_name("operator").type in {"||", "??"}:
             right = parent.child_by_field_name("right")
@@ -392,7 +434,7 @@ class _File:
         if default_idx is not None and default_idx < len(args):
             default = self.evaluate(args[default_idx])
             if default is not None:
-                self.consumed.add(args[default_idx].start_byte)
+                self._consume(args[default_idx])
         self._emit_read(call, name, default, fn_name, required=default_idx is None or default is None)
         return
         yield  # pragma: no cover - makes this a generator like its siblings
@@ -410,7 +452,7 @@ class _File:
             return
         default = self.evaluate(args[1]) if len(args) > 1 else None
         if default is not None:
-            self.consumed.add(args[1].start_byte)
+            self._consume(args[1])
         self._emit_read(call, name, default, "ConfigService", required=self.text(prop) == "getOrThrow")
         return
         yield  # pragma: no cover
@@ -460,7 +502,7 @@ class _File:
                             default = self.evaluate(opt.child_by_field_name("value"))
                             required = False
                             if default is not None:
-                                self.consumed.add(opt.child_by_field_name("value").start_byte)
+                                self._consume(opt.child_by_field_name("value"))
             if name:
                 self._emit_read(pair, name, default, "envalid", required=required)
 
@@ -480,7 +522,7 @@ class _File:
                 if method in {"default", "catch"} and args:
                     default = self.evaluate(args[0])
                     if default is not None:
-                        self.consumed.add(args[0].start_byte)
+                        self._consume(args[0])
                     required = False
                 elif method in {"optional", "nullish"}:
                     required = False
@@ -512,9 +554,13 @@ class _File:
                 op = parent.child_by_field_name("operator").type
                 if op in {"||", "??"} and parent.child_by_field_name("left") == current:
                     if default is None:
-                        default, lit = self._fallback(parent.child_by_field_name("right"))
+                        right = parent.child_by_field_name("right")
+                        default, lit = self._fallback(right)
                         if lit is not None:
-                            self.consumed.add(lit.start_byte)
+                            self._consume(lit)
+                        if self.fallback_var is None:
+                            subject = effects.subject_of(self, right)
+                            self.fallback_var = subject[0] if subject and subject[0] else None
                     current = parent
                     continue
                 break
@@ -523,7 +569,7 @@ class _File:
                 if default is None:
                     default = self.evaluate(alt)
                     if default is not None:
-                        self.consumed.add(alt.start_byte)
+                        self._consume(alt)
                 current = parent
                 continue
             if t == "arguments":
@@ -546,11 +592,14 @@ class _File:
         return default, current
 
     def _read(self, node, name: str, via: str) -> None:
+        self.fallback_var = None
         default, outer = self._climb(node)
-        self._emit_read(node, name, default, via, outer=outer)
+        fallback, self.fallback_var = self.fallback_var, None
+        self._emit_read(node, name, default, via, outer=outer, fallback=fallback)
 
-    def _emit_read(self, node, name: str, default: str | None, via: str, required: bool = False, outer=None) -> None:
-        self.facts.append(EnvRead(self.span(node), name, default, via, required))
+    def _emit_read(self, node, name: str, default: str | None, via: str, required: bool = False, outer=None,
+                   fallback: str | None = None) -> None:
+        self.facts.append(EnvRead(self.span(node), name, default, via, required, fallback))
         outer = outer if outer is not None else node
         self._image_default(node, name, default)
         parent = outer.parent
@@ -638,7 +687,7 @@ class _File:
     def atom(self, node, depth: int = 0):
         return effects.analyse_test(self, node, depth)
 
-    def _branches(self, captures) -> None:
+    def _branches(self, captures, pairs) -> None:
         seen: set[int] = set()
         for node in captures.get("if", ()):
             cond = node.child_by_field_name("condition")
@@ -656,13 +705,13 @@ class _File:
                 continue
             self._emit_branch(cond, atom, [node.child_by_field_name("consequence")],
                               [node.child_by_field_name("alternative")], cond, seen)
-        for cond, body in zip(captures.get("and_condition", ()), captures.get("and_body", ())):
+        for body, cond in pairs.get(("and_body", "and_condition"), ()):
             atom = self.atom(cond)
             if atom is not None:
                 self._emit_branch(cond, atom, [body], [], cond, seen)
         for value in captures.get("switch_value", ()):
             self._switch(value, seen)
-        for key, value in zip(captures.get("guarded_key", ()), captures.get("guarded_value", ())):
+        for key, value in pairs.get(("guarded_key", "guarded_value"), ()):
             self._guarded_pair(self.text(key), value, seen)
 
     def _emit_branch(self, where, atom, then_nodes, else_nodes, cond, seen: set[int]) -> None:

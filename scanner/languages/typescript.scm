@@ -66,3 +66,6 @@
 (call_expression
   function: (member_expression property: (property_identifier) @_get)
   arguments: (arguments . (string) @config_get_name)) @config_get
+
+; uses of imported config objects: config.giteaUrl (judged in Python: root must be imported)
+(member_expression object: (identifier) @use_root) @use

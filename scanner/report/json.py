@@ -36,7 +36,7 @@ def to_dict(result: ScanResult) -> dict:
         "inventory": {
             "variables": [
                 {"name": v.name, "area": v.area, "secret": v.secret, "required": v.required,
-                 "defaults": v.defaults, "reads": v.reads, "sets": v.sets}
+                 "defaults": v.defaults, "reads": v.reads, "sets": v.sets, "uses": v.uses}
                 for v in inv.variables
             ],
             "code_paths": inv.code_paths,
