@@ -145,3 +145,8 @@ def test_not_yaml_is_a_diagnostic():
 def test_untagged_image_variable_is_not_an_image():
     src = "services:\n  api:\n    environment:\n      OPENCODE_IMAGE: growqr/opencode\n"
     assert facts("compose", src, PATH, ImageRef) == []
+
+
+def test_untagged_image_of_a_build_is_its_name_not_a_pull():
+    src = "services:\n  etl:\n    image: etl-kafka\n    build: ./etl\n  app:\n    image: app:dev\n    build: .\n"
+    assert facts("compose", src, PATH, ImageRef) == [("image", 6, "app:dev", "dev", None, "compose")]

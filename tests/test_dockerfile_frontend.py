@@ -161,3 +161,10 @@ def test_ten_thousand_env_pairs_are_fast():
 def test_garbage_never_crashes():
     for src in ["\\", "FROM", "ENV", "ENV =", "ARG ${", "FROM ${A:-${B:-${C", "RUN <<", "\x00\x01", "FROM \"unterminated"]:
         assert not [c for c, _ in run("dockerfile", src, "Dockerfile").diagnostics if c == "frontend-error"]
+
+
+def test_env_in_a_stage_the_final_image_does_not_inherit_is_build_scoped():
+    src = ("FROM node:20 AS base\nENV A=1\nFROM base AS builder\nENV B=2\n"
+           "FROM node:20 AS other\nENV C=3\nFROM base\nENV D=4\n")
+    assert sets(src) == [("A", "1", None, False), ("B", "2", "build", False),
+                         ("C", "3", "build", False), ("D", "4", None, False)]

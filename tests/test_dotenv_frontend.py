@@ -80,3 +80,15 @@ def test_garbage_never_crashes():
 
 def test_untagged_image_variable_is_not_an_image():
     assert facts("dotenv", "OPENCODE_IMAGE=growqr/opencode\nOPENCODE_IMAGE_VERSION=dev\n", ".env", ImageRef) == []
+
+
+def test_a_patch_is_not_an_env_file():
+    src = "--- .env\t2025-02-04\n+++ .env.external\t2025-05-15\n@@ -22,3 +22,4 @@\n+KAFKA=kafka:9092\n"
+    result = run("dotenv", src, ".env.patch")
+    assert result.facts == () and result.diagnostics == ()
+
+
+def test_many_bad_lines_give_one_summary():
+    result = run("dotenv", "bad line\n" * 20 + "A=1\n", ".env")
+    assert [f.name for f in result.facts] == ["A"]
+    assert len(result.diagnostics) == 6 and result.diagnostics[-1][1] == "15 more lines could not be read"

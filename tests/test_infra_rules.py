@@ -57,3 +57,8 @@ def test_sec004_level_by_scope(sec004, path, line, level):
 def test_sec004_masks_the_secret(sec004, path, line, secret):
     finding = sec004[(path, line)]
     assert secret not in finding.message and secret in finding.secrets
+
+
+def test_sec004_build_stage_is_a_note(sec004):
+    finding = sec004[("builder.Dockerfile", 5)]
+    assert str(finding.level) == "note" and finding.message.endswith("in a Dockerfile build stage")

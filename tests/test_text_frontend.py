@@ -42,3 +42,11 @@ def test_file_line_references_are_not_images():
 def test_json_values():
     assert hot('{"proxy": "http://localhost:4000", "image": "node:20"}\n', "package.json") == [
         ("http://localhost:4000", "url")]
+
+
+def test_prose_and_python_from_are_not_images():
+    assert hot("From here, make one cluster per region.\nfrom math import sqrt\n") == []
+
+
+def test_flag_values_are_not_images():
+    assert hot("kubectl --token=foo/system:masters create -f roles.yaml\n", "README.md") == []

@@ -106,9 +106,19 @@ def test_compose_shaped_file_goes_to_compose():
         ("image", 3, "app:latest", "latest", None, "compose"), ("set", 5, "A", "1", None, False)]
 
 
-def test_helm_template_is_skipped_with_a_note():
+def test_helm_template_is_skipped_silently():
     result = run("yaml", "spec:\n  image: {{ .Values.image }}\n  {{- if .Values.x }}\n  a: [\n", "charts/a/templates/d.yaml")
+    assert result.facts == () and result.diagnostics == ()
+
+
+def test_templated_yaml_elsewhere_is_a_diagnostic():
+    result = run("yaml", "spec:\n  image: {{ image }}\n  {% if x %}\n  a: [\n", "ansible/deploy.yml")
     assert result.facts == () and [c for c, _ in result.diagnostics] == ["template"]
+
+
+def test_helm_sha_pins_the_image():
+    src = f"image:\n  repository: prometheus/busybox\n  tag: latest\n  sha: {DIGEST}\n"
+    assert images(src, "charts/x/values.yaml") == [(f"prometheus/busybox:latest@{DIGEST}", "latest", "helm")]
 
 
 # --------------------------------------------------------------------------- hostile input

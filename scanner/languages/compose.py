@@ -4,7 +4,8 @@ Reads the YAML node graph (``_yamltree``: positions, bounded, aliases shared not
 emits, per service:
 
 * ``ImageRef(source="compose")`` for ``image:``, after interpolation (``app:${TAG:-latest}`` is
-  ``app:latest``); a reference whose tag stays unresolved is not judged;
+  ``app:latest``); a reference whose tag stays unresolved is not judged, nor an untagged one
+  that only names what ``build:`` produces;
 * ``EnvAssignment(source="compose")`` for each ``environment:`` entry (map and list forms): a
   literal value as written, or the default of an interpolation (``interpolated=True``);
 * ``EnvRead(via="compose")`` for every ``${VAR…}`` anywhere in the file: compose reads those from
@@ -80,7 +81,8 @@ class _Extractor:
         image = _yamltree.get(service, "image")
         if image is not None and image.text():
             resolved = _interpolate.resolve(_interpolate.scan(image.value))
-            self.image(image, resolved)
+            # With `build:`, an untagged `image:` only names the local build; a tag is still pushed.
+            self.image(image, resolved, tagged_only=_yamltree.get(service, "build") is not None)
         env = _yamltree.get(service, "environment")
         if env is not None and env.kind == "map":
             for key, key_node, value in _yamltree.mapping_items(env):

@@ -8,13 +8,16 @@ before the image is judged; a ``FROM`` naming an earlier stage, and ``scratch``,
 
 Facts: ``ImageRef`` for ``FROM`` and ``COPY --from=<image>``; ``EnvAssignment`` for ``ENV`` and
 for ``ARG`` defaults. An ``ARG`` default, and an ``ENV`` value that substitutes a reference, are
-marked ``interpolated``: ``--build-arg`` overrides them. Local endpoints in values are judged from
+marked ``interpolated``: ``--build-arg`` overrides them. An ``ENV`` in a stage that the final
+stage is not built ``FROM`` (directly or through other stages) has ``environment="build"``: it
+exists while the image is built, not when it runs. Local endpoints in values are judged from
 the assignments (URL001 for defaults, URL003 for literals), so no ``Literal`` is emitted.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -214,6 +217,10 @@ class _Extractor:
         self.stages: dict[str, dict[str, str | None]] = {}  # stage name -> its ENV at the end
         self.vars: dict[str, str | None] = {}  # ARG/ENV in scope in the current stage
         self.in_stage = False
+        self.stage = -1  # index of the current stage; -1 before the first FROM
+        self.stage_index: dict[str, int] = {}  # stage name -> index
+        self.parents: list[int | None] = []  # per stage: the stage it is built FROM, if any
+        self.fact_stage: dict[int, int] = {}  # index in self.facts -> stage of an ENV assignment
 
     def span(self, inst: Instruction, start: int, end: int) -> Span:
         line, col = inst.position(start)
@@ -239,14 +246,19 @@ class _Extractor:
             stage_name = inst.text[words[2][0]:words[2][1]].lower()
         ref = resolved.text or ""
         base_env: dict[str, str | None] = {}
+        parent = None
         if ref.lower() in self.stages:
             base_env = dict(self.stages[ref.lower()])
+            parent = self.stage_index[ref.lower()]
         elif ref.lower() != "scratch" and ref:
             self.image(inst, start, end, ref, resolved.complete)
         self.in_stage = True
         self.vars = base_env
+        self.stage += 1
+        self.parents.append(parent)
         if stage_name:
             self.stages[stage_name] = self.vars
+            self.stage_index[stage_name] = self.stage
 
     def on_copy(self, inst: Instruction) -> None:
         for start, end in split_words(inst.text, len(inst.keyword) + _lead(inst.text), self.escape):
@@ -329,8 +341,23 @@ class _Extractor:
                resolved: _interpolate.Resolved, *, default: bool, has_refs: bool) -> None:
         value = resolved.text
         interpolated = default or has_refs
+        if not default and self.in_stage:
+            self.fact_stage[len(self.facts)] = self.stage
         self.facts.append(EnvAssignment(self.span(inst, start, end), name, value, "dockerfile",
                                         self.scope, interpolated))
+
+    def finish(self) -> list:
+        """ENV set in a stage the final image does not inherit from exists only during the build."""
+        runtime: set[int] = set()
+        stage: int | None = len(self.parents) - 1
+        while stage is not None and stage >= 0 and stage not in runtime:
+            runtime.add(stage)
+            stage = self.parents[stage]
+        facts = list(self.facts)
+        for i, stage in self.fact_stage.items():
+            if stage not in runtime:
+                facts[i] = dataclasses.replace(facts[i], environment="build")
+        return facts
 
 
 def _lead(text: str) -> int:
@@ -368,4 +395,4 @@ def extract(path: str, text: str, options) -> FileFacts:
     instructions, escape, diagnostics = parse(text)
     ex = _Extractor(path, escape, options)
     ex.run(instructions)
-    return FileFacts(path, tuple(dict.fromkeys(ex.facts)), tuple(diagnostics))
+    return FileFacts(path, tuple(dict.fromkeys(ex.finish())), tuple(diagnostics))

@@ -6,7 +6,8 @@ python-dotenv agree on: ``KEY=value``, optional ``export``, full-line and inline
 ``${VAR}`` interpolation, values over several lines), unquoted values (interpolated, trimmed).
 ``${VAR}`` is resolved from assignments earlier in the file; ``${VAR:-d}`` falls back to ``d``.
 A line that cannot be read (an unterminated quote, a bad key) becomes a diagnostic and parsing
-goes on with the next line.
+goes on with the next line (past five, one summary line). A unified diff (``.env.patch``) is not
+an env file and gives nothing.
 
 Facts: ``EnvAssignment(source="dotenv")`` whose ``environment`` is the scope the file name
 implies (``.env.production`` → production), and ``ImageRef`` for image-named variables.
@@ -162,8 +163,17 @@ def _double_quoted(s: str, start: int, end: int) -> list[_interpolate.Part]:
     return parts
 
 
+_DIFF = re.compile(r"\A(?:diff |Index: |--- \S.*\n\+\+\+ )")
+MAX_LINE_DIAGNOSTICS = 5
+
+
 def extract(path: str, text: str, options) -> FileFacts:
+    if _DIFF.match(text):
+        return FileFacts(path)  # `.env.patch`: a diff of an env file, not one
     entries, diagnostics = parse(text)
+    if len(diagnostics) > MAX_LINE_DIAGNOSTICS:
+        more = len(diagnostics) - MAX_LINE_DIAGNOSTICS
+        diagnostics = diagnostics[:MAX_LINE_DIAGNOSTICS] + [("parse-error", f"{more} more lines could not be read")]
     t = _Text(text)
     scope = env_file_scope(PurePosixPath(path).name)
     known: dict[str, str | None] = {}

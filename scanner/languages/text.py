@@ -22,8 +22,8 @@ _URL = re.compile(r"""[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'`<>()\[\]{},;|\\]+"""
 _IMAGE_CONTEXT = re.compile(
     r"""(?:^\s*FROM(?:\s+--\S+)*|\bdocker\s+(?:pull|push|run|create)(?:\s+-{1,2}[\w-]+(?:[= ](?!-)[^\s-]\S*)?)*"""
     r"""|\bimage:)\s+["']?([\w./:@-]+)""",
-    re.IGNORECASE | re.MULTILINE)
-_REGISTRY_IMAGE = re.compile(r"""(?<![\w./@:-])((?:[a-z0-9.-]+(?::\d+)?/)+[a-z0-9._-]+:[\w][\w.-]{0,127})(?![\w/:@-])""")
+    re.MULTILINE)  # case matters: prose says "From here", Python "from math import"
+_REGISTRY_IMAGE = re.compile(r"""(?<![\w./@:=-])((?:[a-z0-9.-]+(?::\d+)?/)+[a-z0-9._-]+:[\w][\w.-]{0,127})(?![\w/:@-])""")
 _TRAILING = ".,:;!?)"
 
 

@@ -12,7 +12,8 @@ Each document is read as a bounded node graph (``_yamltree``) and judged by its 
 * compose-shaped files with another name (``services:`` of images) go to the compose frontend;
 * anything else (GitLab CI, Ansible, stack files): an ``image:`` whose value has a tag or digest.
 
-Templated YAML (Helm ``templates/``) that does not parse is skipped with a note.
+Templated YAML that does not parse is skipped: silently in a Helm chart's ``templates/``, with
+a diagnostic elsewhere.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ class _Extractor:
                 value = items["image"][1]
                 if value.kind == "map":
                     self.helm_image(get(value, "registry"), get(value, "repository"),
-                                    get(value, "tag"), get(value, "digest"))
+                                    get(value, "tag"), get(value, "digest") or get(value, "sha"))
                 else:
                     self.image(value, "helm", require_tag=True)
             if "image.repository" in items or "image.tag" in items:
@@ -180,8 +181,9 @@ def extract(path: str, text: str, options) -> FileFacts:
     tree = _yamltree.load(text)
     diagnostics = list(tree.diagnostics)
     if diagnostics and diagnostics[0][0] == "parse-error" and "{{" in text:
-        diagnostics = [("template", "skipped: templated YAML (Helm/Jinja) is not parsed")]
-        return FileFacts(path, (), tuple(diagnostics))
+        if "templates" in PurePosixPath(path).parts[:-1]:
+            return FileFacts(path)  # a Helm chart's templates/: never YAML until rendered
+        return FileFacts(path, (), (("template", "skipped: templated YAML (Helm/Jinja) is not parsed"),))
     ex = _Extractor(path)
     facts: list = []
     for doc in tree.documents:

@@ -2,7 +2,8 @@
 
 Shared by the rules that judge committed assignments (URL003, SEC004): a value in a production
 or staging file ships as is; an example file's value is what deployments start from; a
-development or test file is expected to point at a laptop.
+development or test file is expected to point at a laptop; a Dockerfile build stage's value
+never reaches the running image.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from ..findings import Level
 
 SHIPPED = frozenset({"production", "staging", "demo"})
 LOCAL = frozenset({"development", "test"})
+BUILD = "build"  # a Dockerfile ENV in a stage the final image does not inherit from
 EXAMPLE = "example"
 
 
@@ -18,6 +20,8 @@ def where(environment: str | None) -> str:
     """A few words for messages: "in a production file", "in an example file", ""."""
     if environment is None:
         return ""
+    if environment == BUILD:
+        return " in a Dockerfile build stage"
     article = "an" if environment[0] in "aeiou" else "a"
     return f" in {article} {environment} file"
 

@@ -5,7 +5,8 @@ A secret-named variable (`*_PASSWORD`, `*_TOKEN`, `*_SECRET`, `*_API_KEY`, …) 
 value in committed config (compose `environment:`, `.env*` files, Dockerfile `ENV`/`ARG`
 values, Kubernetes `env: [{name, value}]`), and any variable set to a connection string that
 embeds a password (`postgres://app:s3cret@db/app`). An error in production and staging files,
-a warning where the file does not say, a note in example and development files.
+a warning where the file does not say, a note in example and development files and in
+Dockerfile build stages (the value stays in the build's layers and cache, not in the image).
 
 ## Why it matters
 Everyone who can read the repository has the credential, and it cannot be rotated without a
@@ -43,7 +44,7 @@ from .. import lexicon
 from ..facts import EnvAssignment
 from ..findings import Hit, Level, Rule
 from ..project import Project
-from ._scopes import EXAMPLE, LOCAL, level_for, where
+from ._scopes import BUILD, EXAMPLE, LOCAL, level_for, where
 
 #: Values an example file uses to say "put yours here".
 _EXAMPLE_PLACEHOLDER = re.compile(
@@ -63,7 +64,7 @@ def _is_literal_secret(assign: EnvAssignment, value: str) -> bool:
 
 
 def _level(environment: str | None) -> Level | None:
-    return Level.NOTE if environment in LOCAL else level_for(environment)
+    return Level.NOTE if environment in LOCAL or environment == BUILD else level_for(environment)
 
 
 def check(project: Project) -> Iterator[Hit]:

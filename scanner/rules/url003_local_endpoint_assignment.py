@@ -25,7 +25,8 @@ require it at boot:
 
 ## Not flagged
 `.env.development`, `.env.test`, `.env.local` and other development-scoped files (local
-endpoints are what they are for), interpolation defaults (URL001), bind addresses (`HOST`,
+endpoints are what they are for), Dockerfile `ENV` in a build stage the final image does not
+inherit from (it never runs), interpolation defaults (URL001), bind addresses (`HOST`,
 `BIND_ADDRESS`, `LISTEN_ADDR`, a bare `0.0.0.0`), remote hosts, ports in `ports:`, healthchecks.
 """
 
@@ -38,7 +39,7 @@ from .. import lexicon
 from ..facts import EnvAssignment
 from ..findings import Hit, Level, Rule
 from ..project import Project
-from ._scopes import EXAMPLE, LOCAL, level_for, where
+from ._scopes import BUILD, EXAMPLE, LOCAL, level_for, where
 from ._shared import extra_hosts
 
 _BIND_WORDS = frozenset({"bind", "listen", "listener", "interface", "iface"})
@@ -61,7 +62,7 @@ def _is_bind(name: str, value: str, host: str) -> bool:
 def check(project: Project) -> Iterator[Hit]:
     hosts = extra_hosts(project)
     for assign in project.facts(EnvAssignment):
-        if assign.interpolated or not assign.value or assign.environment in LOCAL:
+        if assign.interpolated or not assign.value or assign.environment in LOCAL or assign.environment == BUILD:
             continue
         host = lexicon.local_endpoint(assign.value, hosts)
         if host is None or _is_bind(assign.name, assign.value, host):
