@@ -147,6 +147,6 @@ def test_untagged_image_variable_is_not_an_image():
     assert facts("compose", src, PATH, ImageRef) == []
 
 
-def test_untagged_image_of_a_build_is_its_name_not_a_pull():
-    src = "services:\n  etl:\n    image: etl-kafka\n    build: ./etl\n  app:\n    image: app:dev\n    build: .\n"
-    assert facts("compose", src, PATH, ImageRef) == [("image", 6, "app:dev", "dev", None, "compose")]
+def test_image_beside_build_names_the_build_not_a_pull():
+    src = "services:\n  etl:\n    image: etl-kafka\n    build: ./etl\n  app:\n    image: app:latest\n    build: .\n"
+    assert facts("compose", src, PATH, ImageRef) == []

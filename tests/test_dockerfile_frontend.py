@@ -112,14 +112,19 @@ def test_env_pairs_and_legacy_form():
 
 
 def test_arg_default_is_an_interpolated_assignment():
-    assert sets("ARG NPM_TOKEN=abc123\nARG ONLY_DECLARED\n") == [("NPM_TOKEN", "abc123", None, True)]
+    assert sets("ARG NPM_TOKEN=abc123\nARG ONLY_DECLARED\n") == [("NPM_TOKEN", "abc123", "build", True)]
 
 
 def test_env_from_arg_default_is_interpolated():
     src = "FROM node:20\nARG API=http://localhost:8080\nENV API_URL=${API}/v1 PATH=/app/bin:$PATH\n"
-    assert sets(src) == [("API", "http://localhost:8080", None, True),
+    assert sets(src) == [("API", "http://localhost:8080", "build", True),
                          ("API_URL", "http://localhost:8080/v1", None, True),
                          ("PATH", "/app/bin:$PATH", None, True)]
+
+
+def test_env_passing_a_build_argument_on_is_a_reference():
+    src = 'FROM node:20\nARG KEY="CAFEBABE"\nENV KEY="$KEY" OTHER=${KEY:-x}\n'
+    assert sets(src) == [("KEY", "CAFEBABE", "build", True), ("KEY", None, None, True), ("OTHER", "CAFEBABE", None, True)]
 
 
 def test_local_endpoint_value_is_an_assignment_not_a_literal():

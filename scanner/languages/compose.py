@@ -4,8 +4,8 @@ Reads the YAML node graph (``_yamltree``: positions, bounded, aliases shared not
 emits, per service:
 
 * ``ImageRef(source="compose")`` for ``image:``, after interpolation (``app:${TAG:-latest}`` is
-  ``app:latest``); a reference whose tag stays unresolved is not judged, nor an untagged one
-  that only names what ``build:`` produces;
+  ``app:latest``); a reference whose tag stays unresolved is not judged, nor one beside
+  ``build:``, which only names the image compose builds from local sources;
 * ``EnvAssignment(source="compose")`` for each ``environment:`` entry (map and list forms): a
   literal value as written, or the default of an interpolation (``interpolated=True``);
 * ``EnvRead(via="compose")`` for every ``${VAR…}`` anywhere in the file: compose reads those from
@@ -79,10 +79,9 @@ class _Extractor:
 
     def service(self, name: str, service: Node) -> None:
         image = _yamltree.get(service, "image")
-        if image is not None and image.text():
+        if image is not None and image.text() and _yamltree.get(service, "build") is None:
             resolved = _interpolate.resolve(_interpolate.scan(image.value))
-            # With `build:`, an untagged `image:` only names the local build; a tag is still pushed.
-            self.image(image, resolved, tagged_only=_yamltree.get(service, "build") is not None)
+            self.image(image, resolved)
         env = _yamltree.get(service, "environment")
         if env is not None and env.kind == "map":
             for key, key_node, value in _yamltree.mapping_items(env):

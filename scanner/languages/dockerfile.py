@@ -7,7 +7,8 @@ words with quotes and the escape character. Global ``ARG`` defaults are substitu
 before the image is judged; a ``FROM`` naming an earlier stage, and ``scratch``, are not images.
 
 Facts: ``ImageRef`` for ``FROM`` and ``COPY --from=<image>``; ``EnvAssignment`` for ``ENV`` and
-for ``ARG`` defaults. An ``ARG`` default, and an ``ENV`` value that substitutes a reference, are
+for ``ARG`` defaults (``environment="build"``: an argument exists while the image is built). An
+``ARG`` default, and an ``ENV`` value that substitutes a reference, are
 marked ``interpolated``: ``--build-arg`` overrides them. An ``ENV`` in a stage that the final
 stage is not built ``FROM`` (directly or through other stages) has ``environment="build"``: it
 exists while the image is built, not when it runs. Local endpoints in values are judged from
@@ -299,8 +300,7 @@ class _Extractor:
             parts = word_parts(inst.text, start + eq + 1, end, self.escape)
             resolved = _interpolate.resolve(parts, lookup)
             self.declare(name, resolved.text if resolved.complete else None)
-            self.assign(inst, start, end, start + eq + 1, name, resolved, default=True,
-                        has_refs=bool(_interpolate.refs(parts)))
+            self.assign(inst, start, end, name, parts, resolved, default=True)
 
     def declare(self, name: str, value: str | None) -> None:
         if self.in_stage:
@@ -321,8 +321,7 @@ class _Extractor:
             parts = word_parts(inst.text, vstart, vend, self.escape)
             resolved = _interpolate.resolve(parts, self.lookup)
             self.vars[name] = resolved.text if resolved.complete else None
-            self.assign(inst, words[0][0], vend, vstart, name, resolved, default=False,
-                        has_refs=bool(_interpolate.refs(parts)))
+            self.assign(inst, words[0][0], vend, name, parts, resolved, default=False)
             return
         for start, end in words:
             raw = inst.text[start:end]
@@ -334,17 +333,24 @@ class _Extractor:
             resolved = _interpolate.resolve(parts, self.lookup)
             # Docker substitutes every pair of one ENV from the values before it, not from the pair.
             self.vars[name] = resolved.text if resolved.complete else None
-            self.assign(inst, start, end, start + eq + 1, name, resolved, default=False,
-                        has_refs=bool(_interpolate.refs(parts)))
+            self.assign(inst, start, end, name, parts, resolved, default=False)
 
-    def assign(self, inst: Instruction, start: int, end: int, vstart: int, name: str,
-               resolved: _interpolate.Resolved, *, default: bool, has_refs: bool) -> None:
+    def assign(self, inst: Instruction, start: int, end: int, name: str, parts: list[_interpolate.Part],
+               resolved: _interpolate.Resolved, *, default: bool) -> None:
+        """An ``ARG`` default (build-scoped) or an ``ENV`` value.
+
+        ``ENV X=$X`` only passes a build argument on: its value is the reference (None), and the
+        default is reported once, on the ``ARG`` line where it is written.
+        """
+        refs = _interpolate.refs(parts)
         value = resolved.text
-        interpolated = default or has_refs
+        if len(parts) == 1 and refs and refs[0].op == "":
+            value = None
+        scope = "build" if default else self.scope
         if not default and self.in_stage:
             self.fact_stage[len(self.facts)] = self.stage
         self.facts.append(EnvAssignment(self.span(inst, start, end), name, value, "dockerfile",
-                                        self.scope, interpolated))
+                                        scope, default or bool(refs)))
 
     def finish(self) -> list:
         """ENV set in a stage the final image does not inherit from exists only during the build."""

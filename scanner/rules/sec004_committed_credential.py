@@ -31,8 +31,8 @@ Kubernetes: `valueFrom: {secretKeyRef: …}`. Docker: build secrets (`RUN --moun
 Empty values and placeholders (`<your-token>`, `xxx`, `${TOKEN}`), numbers, file paths
 (`/run/secrets/db_password`), names that only mention a secret (`TOKEN_TTL`, `JWT_ISSUER`,
 `CLERK_PUBLISHABLE_KEY`), interpolation defaults (SEC001, SEC003). In example files a value that
-asks to be replaced (`changeme`, `replace-me`, `your-…`) is a placeholder; anywhere else
-`changeme` is a usable password and is flagged.
+asks to be replaced (`changeme`, `replace-me`, `your-…`) or is just the generic word (`secret`,
+`password`) is a placeholder; anywhere else those are usable passwords and are flagged.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ from ._scopes import BUILD, EXAMPLE, LOCAL, level_for, where
 #: Values an example file uses to say "put yours here".
 _EXAMPLE_PLACEHOLDER = re.compile(
     r"^(?:change[-_ ]?me|change[-_ ]?it|replace[-_ ]?me|replace[-_ ]?this|set[-_ ]?me|fill[-_ ]?me|"
-    r"secret[-_ ]?here|.*[-_]here|dummy|example|sample|placeholder|redacted)$", re.IGNORECASE)
+    r"secret[-_ ]?here|.*[-_]here|dummy|example|sample|placeholder|redacted|"
+    r"secret|password|passwd|pass|token|key|api[-_]?key|cafebabe|deadbeef)$", re.IGNORECASE)
 
 
 def _is_literal_secret(assign: EnvAssignment, value: str) -> bool:
