@@ -17,6 +17,7 @@ from ..facts import (
     ConfigBinding,
     ConfigUse,
     EnvBranch,
+    EnvSource,
     EnvRead,
     FileFacts,
     ImageRef,
@@ -184,7 +185,10 @@ class _File:
             if node.start_byte in seen:
                 continue
             seen.add(node.start_byte)
-            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", ".")))
+            self.fallback_var = None
+            default = self._climb(node)[0]
+            self.fallback_var = None
+            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", "."), default))
 
     # ------------------------------------------------------------------ module structure
 
@@ -329,11 +333,32 @@ class _File:
             target = parent.child_by_field_name("name")
             if target.type == "identifier":
                 self.env_aliases.add(self.text(target))
+                if _is_top_level_export(parent):
+                    self.facts.append(EnvSource(self.span(node), self.text(target)))
                 yield from self._alias_reads(self.text(target), node, via)
             elif target.type == "object_pattern":
                 self._destructured(target, via)
         elif parent.type == "arguments":
             self._schema_reads(parent.parent)
+            self._env_source(node)
+        else:
+            self._env_source(node)
+
+    def _env_source(self, node) -> None:
+        """``export default withSecrets(process.env)``: the module's export is the environment."""
+        current = node
+        for _ in range(_MAX_DEPTH):
+            parent = current.parent
+            if parent is None or parent.type in {"statement_block", "function_declaration", "arrow_function",
+                                                 "method_definition", "class_body"}:
+                return
+            if parent.type == "export_statement":
+                self.facts.append(EnvSource(self.span(node), "default"))
+                return
+            if parent.type == "variable_declarator" and _is_top_level_export(parent):
+                self.facts.append(EnvSource(self.span(node), self.text(parent.child_by_field_name("name"))))
+                return
+            current = parent
 
     def _alias_reads(self, alias: str, env_node, via: str):
         """``const env = process.env; env.PORT``: reads through an alias, found by a scoped walk."""
@@ -725,8 +750,15 @@ class _File:
         self.facts.append(EnvBranch(
             self.span(where), atom.subject, atom.ref, atom.op, atom.value,
             then_fx, else_fx, effects.summarise(self, then_nodes), effects.summarise(self, else_nodes),
-            atom.presence,
+            atom.presence, self._region(then_nodes), self._region(else_nodes),
         ))
+
+    def _region(self, nodes) -> Span | None:
+        nodes = [n for n in nodes if n is not None]
+        if not nodes:
+            return None
+        first, last = self.span(nodes[0]), self.span(nodes[-1])
+        return Span(self.path, first.line, first.column, last.end_line, last.end_column)
 
     def _switch(self, value, seen: set[int]) -> None:
         inner = value.named_children[0] if value.named_children else None
