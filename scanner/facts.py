@@ -50,6 +50,7 @@ class ConfigUse:
     span: Span
     ref: str  # dotted reference as written, e.g. "config.gitea.adminPassword"
     default: str | None = None  # a literal fallback at the use (``env.X ?? "d"``); None when none
+    default_span: Span | None = None  # where that literal is; None when there is none
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,7 @@ class Project:
             for fact in self.files[path].facts:
                 self._by_type[type(fact)].append(fact)
         self._imports = {path: dict(f.imports) for path, f in self.files.items()}
+        self.default_spans: set[Span] = set()  # literals that became env defaults here, not in a frontend
         self._read_through_env_sources()
         self._bindings_by_owner: dict[tuple[str, str], ConfigBinding] = {}
         self._bindings_by_module: dict[tuple[str, str], ConfigBinding] = {}
@@ -83,6 +84,8 @@ class Project:
             key = _module_key(module)
             if (key, "default") in sources or (key, root) in sources:
                 extra.append(EnvRead(use.span, rest, use.default, f"{module} (process.env)"))
+                if use.default_span is not None:
+                    self.default_spans.add(use.default_span)
         if extra:
             reads = self._by_type[EnvRead] + extra
             reads.sort(key=lambda r: r.span)

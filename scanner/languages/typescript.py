@@ -121,6 +121,8 @@ class _File:
         self.helpers: dict[str, tuple[int, int | None]] = {}  # optional(name, fallback)
         self.consumed: set[int] = set()  # start bytes of literals already used as defaults
         self.fallback_var: str | None = None  # set by _climb: the variable a read falls back to
+        self.default_node = None  # set by _consume: the literal node a default came from
+        self.consuming = True  # False while judging config uses (their literals stay Literal facts)
         self._lines = src.split(b"\n")
 
     # ------------------------------------------------------------------ helpers
@@ -168,8 +170,8 @@ class _File:
         for node in captures.get("const_value", ()):
             self._flag_local(node)
         self._branches(captures, pairs)
-        self._literals(captures)
         self._config_uses(pairs.get(("use", "use_root"), ()))
+        self._literals(captures)
         for node in captures.get("script_check", ()):
             self.facts.append(Script(self.span(node), "runs as a standalone script (`require.main === module`)"))
 
@@ -186,9 +188,13 @@ class _File:
                 continue
             seen.add(node.start_byte)
             self.fallback_var = None
+            self.default_node = None
+            self.consuming = False  # a config use's fallback stays a literal unless the project says env
             default = self._climb(node)[0]
+            self.consuming = True
+            at = self.span(self.default_node) if default is not None and self.default_node is not None else None
             self.fallback_var = None
-            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", "."), default))
+            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", "."), default, at))
 
     # ------------------------------------------------------------------ module structure
 
@@ -280,7 +286,8 @@ class _File:
         return None
 
     def _consume(self, node) -> None:
-        if node is None or node.start_byte in self.consumed:
+        self.default_node = node
+        if not self.consuming or node is None or node.start_byte in self.consumed:
             return
         self.consumed.add(node.start_byte)
         self._consume_consts(node)

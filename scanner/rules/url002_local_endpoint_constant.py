@@ -37,7 +37,7 @@ from ._shared import extra_hosts
 def check(project: Project) -> Iterator[Hit]:
     hosts = extra_hosts(project)
     for lit in project.facts(Literal):
-        if lit.context != "value" or project.in_nonproduction_arm(lit.span):
+        if lit.context != "value" or lit.span in project.default_spans or project.in_nonproduction_arm(lit.span):
             continue
         host = lexicon.local_endpoint(lit.value, hosts)
         if host:
