@@ -595,6 +595,9 @@ class _File:
                             self.fallback_var = subject[0] if subject and subject[0] else None
                     current = parent
                     continue
+                if op in {"||", "??"}:  # A || B || "x": B falls back to "x" too
+                    current = parent
+                    continue
                 break
             if t == "ternary_expression" and parent.child_by_field_name("condition") == current:
                 alt = parent.child_by_field_name("alternative")
@@ -640,7 +643,7 @@ class _File:
         if parent.type == "variable_declarator" and parent.child_by_field_name("value") == outer:
             target = parent.child_by_field_name("name")
             if target.type == "identifier":
-                self.env_locals[self.text(target)] = name
+                self.env_locals.setdefault(self.text(target), name)  # A || B: the local is A first
                 if _is_top_level_export(parent):
                     self.facts.append(ConfigBinding(self.span(node), "", self.text(target), name, default))
         owner, attribute = self._binding_path(outer)
