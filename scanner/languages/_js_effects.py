@@ -29,7 +29,6 @@ PAIR_EFFECTS: dict[str, tuple[bool, str]] = {
     "httpOnly": (False, "insecure-cookie"),
     "rejectUnauthorized": (False, "tls-off"),
     "strictSSL": (False, "tls-off"),
-    "debug": (True, "debug-mode"),
     "introspection": (True, "debug-mode"),
     "playground": (True, "debug-mode"),
     "graphiql": (True, "debug-mode"),
@@ -512,6 +511,10 @@ def literal_context(f, node, value: str) -> tuple[str | None, str | None]:
         if parent is None:
             return "value", None
         t = parent.type
+        if t == "array" and "://" not in stripped and not any(c.isdigit() for c in stripped.rsplit(":", 1)[-1][:1]):
+            # ["www", "localhost", "mail"]: a word list (reserved names, allow-lists), not an endpoint
+            if ":" not in stripped:
+                return None, None
         if t in _TRANSPARENT or t in {"template_substitution", "array", "spread_element"}:
             current = parent
             continue
