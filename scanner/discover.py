@@ -14,8 +14,8 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+import fnmatch
+from pathlib import Path
 
 import pathspec
 
@@ -34,6 +34,8 @@ DEFAULT_EXCLUDED_FILES = (
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
     "uv.lock", "bun.lockb", "*.d.ts", "*.snap",
 )
+
+_EXCLUDED_FILES = re.compile("|".join(fnmatch.translate(p) for p in DEFAULT_EXCLUDED_FILES))
 
 TEXT_EXTENSIONS = frozenset({
     ".md", ".mdx", ".rst", ".txt", ".adoc", ".sh", ".bash", ".zsh", ".fish", ".ps1", ".conf",
@@ -85,7 +87,7 @@ class Discovery:
 
 def classify_kind(path: str) -> str | None:
     """The frontend kind for a root-relative POSIX path, or None when no frontend reads it."""
-    name = PurePosixPath(path).name
+    name = path.rsplit("/", 1)[-1]
     lower = name.lower()
     if lower in {"dockerfile", "containerfile"} or lower.startswith(("dockerfile.", "containerfile.")) \
             or lower.endswith((".dockerfile", ".containerfile")):
@@ -94,7 +96,7 @@ def classify_kind(path: str) -> str | None:
         return "compose"
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         return "dotenv"
-    suffix = PurePosixPath(lower).suffix
+    suffix = _suffix(lower)
     if suffix in KIND_BY_SUFFIX:
         return KIND_BY_SUFFIX[suffix]
     if suffix in TEXT_EXTENSIONS or name in TEXT_NAMES:
@@ -102,11 +104,18 @@ def classify_kind(path: str) -> str | None:
     return None
 
 
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix`` without building a path object (discovery calls this per file)."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 def classify_role(path: str, kind: str) -> str:
     """source, test, docs, script, infra or dev, from path conventions alone."""
-    p = PurePosixPath(path)
-    parts = [s.lower() for s in p.parts[:-1]]
-    name = p.name.lower()
+    *dirs, base = path.split("/")
+    parts = [s.lower() for s in dirs]
+    name = base.lower()
+    suffix = _suffix(name)
     stem_parts = name.split(".")
     if kind == "dotenv":
         scope = env_file_scope(name)
@@ -121,14 +130,14 @@ def classify_role(path: str, kind: str) -> str:
     if any(part in _TEST_DIRS for part in parts) or any(s in {"test", "spec", "e2e", "cy", "stories", "story"} for s in stem_parts[1:-1]) \
             or (kind == "python" and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")):
         return "test"
-    if p.suffix.lower() in _DOC_SUFFIXES or any(part in _DOCS_DIRS for part in parts):
+    if suffix in _DOC_SUFFIXES or any(part in _DOCS_DIRS for part in parts):
         return "docs"
     if any(s in {"dev", "development", "local"} for s in stem_parts[1:-1]):
         return "dev"
     if kind in {"dockerfile", "compose"} or any(part in _INFRA_DIRS for part in parts):
         return "infra"
-    if any(part in _SCRIPT_DIRS for part in parts) or p.suffix.lower() in {".sh", ".bash", ".zsh", ".ps1"} \
-            or p.name in TEXT_NAMES:
+    if any(part in _SCRIPT_DIRS for part in parts) or suffix in {".sh", ".bash", ".zsh", ".ps1"} \
+            or base in TEXT_NAMES:
         return "script"
     return "source"
 
@@ -162,20 +171,47 @@ def env_file_scope(name: str) -> str | None:
 class _IgnoreStack:
     """The .gitignore files that apply to one directory, shallowest first."""
 
-    def __init__(self, specs: tuple[tuple[str, pathspec.PathSpec], ...] = ()) -> None:
+    def __init__(self, specs: tuple[tuple[str, pathspec.PathSpec, re.Pattern[str] | None], ...] = ()) -> None:
         self.specs = specs
 
     def push(self, base: str, spec: pathspec.PathSpec) -> "_IgnoreStack":
-        return _IgnoreStack(self.specs + ((base, spec),))
+        return _IgnoreStack(self.specs + ((base, spec, _screen(spec)),))
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         decision: bool | None = None
-        for base, spec in self.specs:
+        for base, spec, screen in self.specs:
             sub = rel[len(base) + 1:] if base else rel
-            result = spec.check_file(sub + "/" if is_dir else sub)
+            sub = sub + "/" if is_dir else sub
+            if screen is not None and screen.match(sub) is None:
+                continue  # no pattern of this file matches: it has no say
+            result = spec.check_file(sub)
             if result.include is not None:
                 decision = result.include
         return bool(decision)
+
+
+def _screen(spec: pathspec.PathSpec) -> re.Pattern[str] | None:
+    """One regex that matches where any pattern of ``spec`` does: most paths match none, and one
+    search is much cheaper than pathspec's pattern-by-pattern loop. None when it cannot be built."""
+    sources = []
+    flags = 0
+    for pattern in spec.patterns:
+        if pattern.include is None:
+            continue
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or (flags and regex.flags != flags):
+            return None
+        flags = regex.flags
+        sources.append("(?:" + _NAMED_GROUP.sub("(?:", regex.pattern) + ")")
+    if not sources:
+        return None
+    try:
+        return re.compile("|".join(sources), flags)
+    except re.error:
+        return None
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 def _read_spec(path: str) -> pathspec.PathSpec | None:
@@ -239,7 +275,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
-        if any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
+        if _EXCLUDED_FILES.match(entry.name):
             out.excluded += 1
             continue
         kind = classify_kind(rel)
