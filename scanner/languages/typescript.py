@@ -93,12 +93,47 @@ def _language(tsx: bool):
     return Language(tst.language_tsx() if tsx else tst.language_typescript())
 
 
-@lru_cache(maxsize=2)
-def _query(tsx: bool):
+@lru_cache(maxsize=1)
+def _query_sources() -> dict[str, str]:
+    """``typescript.scm`` cut at its ``;;; query: NAME`` lines."""
+    text = (Path(__file__).with_name("typescript.scm")).read_text(encoding="utf-8")
+    keys = " ".join(f'"{k}"' for k in sorted(effects.PAIR_EFFECTS))
+    sources: dict[str, str] = {}
+    for block in text.split(";;; query: ")[1:]:
+        name, _, body = block.partition("\n")
+        sources[name.strip()] = body.replace("PAIR_EFFECT_KEYS", keys)
+    return sources
+
+
+@lru_cache(maxsize=10)
+def _query(tsx: bool, name: str):
     from tree_sitter import Query
 
-    source = (Path(__file__).with_name("typescript.scm")).read_text(encoding="utf-8")
-    return Query(_language(tsx), source)
+    return Query(_language(tsx), _query_sources()[name])
+
+
+def _collect(tsx: bool, name: str, root) -> tuple[dict[str, list], dict[tuple[str, ...], list]]:
+    """Run one query: every named capture's nodes, in match order, and the multi-capture matches
+    as aligned tuples keyed by their sorted capture names. (``matches`` order, not ``captures``:
+    the latter is not in document order.)"""
+    from tree_sitter import QueryCursor
+
+    captures: dict[str, list] = {}
+    pairs: dict[tuple[str, ...], list] = {}
+    keys: dict[int, tuple[str, ...]] = {}
+    for index, match in QueryCursor(_query(tsx, name)).matches(root):
+        key = keys.get(index)
+        if key is None:
+            key = keys[index] = tuple(sorted(k for k in match if not k.startswith("_")))
+        for capture in key:
+            nodes = captures.get(capture)
+            if nodes is None:
+                captures[capture] = list(match[capture])
+            else:
+                nodes.extend(match[capture])
+        if len(key) >= 2:
+            pairs.setdefault(key, []).append(tuple(match[n][0] for n in key))
+    return captures, pairs
 
 
 @lru_cache(maxsize=2)
@@ -112,19 +147,12 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     src = text.encode("utf-8", errors="surrogatepass")
     tsx = options.kind != "typescript" or path.endswith(".tsx")
     tree = _parser(tsx).parse(src)
-    from tree_sitter import QueryCursor
-
-    captures: dict[str, list] = {}
-    pairs: dict[tuple[str, str], list] = {}
-    for _, match in QueryCursor(_query(tsx)).matches(tree.root_node):
-        names = [k for k in match if not k.startswith("_")]
-        for name in names:
-            captures.setdefault(name, []).extend(match[name])
-        if len(names) >= 2:
-            key = tuple(sorted(names))
-            pairs.setdefault(key, []).append(tuple(match[n][0] for n in key))
+    root = tree.root_node
+    captures, pairs = _collect(tsx, "main", root)
+    if any(t in src for t in _LOCAL_TRIGGERS) or any(h.encode() in src for h in options.extra_local_hosts):
+        captures.update(_collect(tsx, "strings", root)[0])
     f = _File(path, src, options)
-    f.run(captures, pairs)
+    f.run(captures, pairs, lambda name: _collect(tsx, name, root)[1])
     diagnostics = ()
     if tree.root_node.has_error:
         line = _first_error_line(tree.root_node)
@@ -179,8 +207,9 @@ class _File:
 
     # ------------------------------------------------------------------ driver
 
-    def run(self, captures: dict[str, list], pairs: dict[tuple[str, ...], list]) -> None:
-        """``captures``: every node by capture name; ``pairs``: multi-capture matches, aligned."""
+    def run(self, captures: dict[str, list], pairs: dict[tuple[str, ...], list], more) -> None:
+        """``captures``: every node by capture name; ``pairs``: multi-capture matches, aligned;
+        ``more(name)``: the pairs of a query that only some files need (``helpers``)."""
         for node in captures.get("import", ()):
             self._import(node)
         for name, src in pairs.get(("require_name", "require_source"), ()):
@@ -199,17 +228,18 @@ class _File:
         for node in captures.get("deno_read", ()):
             arg = node.child_by_field_name("arguments").named_children[0]
             reads.append((node, self.evaluate(arg), "Deno.env"))
-        for call, fn, _first in pairs.get(("helper_call", "helper_fn", "helper_name"), ()):
+        helper_calls = more("helpers") if self.helpers else {}
+        for call, fn, _first in helper_calls.get(("helper_call", "helper_fn", "helper_name"), ()):
             reads.extend(self._helper_call(call, self.text(fn)))
         for call in captures.get("config_get", ()):
             reads.extend(self._config_get(call))
         for node, name, via in sorted(reads, key=lambda r: r[0].start_byte):
             if name:
                 self._read(node, name, via)
-        for node in captures.get("const_value", ()):
+        for _name, node in pairs.get(("const_name", "const_value"), ()):
             self._flag_local(node)
         self._branches(captures, pairs)
-        self._config_uses(pairs.get(("use", "use_root"), ()))
+        self._config_uses(pairs.get(("use", "use_root"), ()) if self.imports else ())
         self._literals(captures)
         for node in captures.get("script_check", ()):
             self.facts.append(Script(self.span(node), "runs as a standalone script (`require.main === module`)"))
