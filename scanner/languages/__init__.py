@@ -60,7 +60,13 @@ def frontend_for(kind: str):
     module = FRONTENDS.get(kind)
     if module is None:
         return None
-    return importlib.import_module(f"{__name__}.{module}")
+    loaded = _LOADED.get(module)
+    if loaded is None:
+        loaded = _LOADED[module] = importlib.import_module(f"{__name__}.{module}")
+    return loaded
+
+
+_LOADED: dict[str, object] = {}
 
 
 def extract_text(path: str, text: str, options: ExtractOptions) -> FileFacts:
