@@ -21,9 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from ._factcodec import pack, unpack
 from .facts import FileFacts
 
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes
 MAX_ENTRIES = 200_000
 MAX_BYTES = 512 * 1024 * 1024
 PRUNE_EVERY = 3600.0  # seconds between two size checks of the directory
@@ -46,7 +47,7 @@ def code_fingerprint() -> str:
     """A digest of the code facts depend on: every frontend module and query, the lexicon, the fact model."""
     package = Path(__file__).resolve().parent
     sources = sorted((package / "languages").glob("*.py")) + sorted((package / "languages").glob("*.scm"))
-    sources += [package / "lexicon.py", package / "facts.py"]
+    sources += [package / "lexicon.py", package / "facts.py", package / "_factcodec.py"]
     digest = hashlib.sha256(__version__.encode())
     for source in sources:
         try:
@@ -82,7 +83,7 @@ class FactsCache:
         if not blob.startswith(_MAGIC):
             return None
         try:
-            facts = pickle.loads(blob[len(_MAGIC):])
+            facts = unpack(pickle.loads(blob[len(_MAGIC):]))
         except Exception:  # noqa: BLE001 - any corruption is a miss
             return None
         if not isinstance(facts, FileFacts) or facts.path != path:
@@ -97,7 +98,7 @@ class FactsCache:
             if directory not in self._made:
                 os.makedirs(directory, mode=0o700, exist_ok=True)
                 self._made.add(directory)
-            blob = _MAGIC + pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = _MAGIC + pickle.dumps(pack(facts), protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
         except (OSError, pickle.PicklingError):
             return

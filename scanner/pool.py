@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Iterator
 
+from ._factcodec import pack, unpack
 from .facts import FileFacts
 
 CHUNK_FILES = 16  # files per message: amortises the pipe without starving a worker at the end
@@ -58,7 +59,7 @@ def _worker(conn: Connection) -> None:
                 facts = run_task(task)
             except MemoryError:
                 facts = FileFacts(task.path, diagnostics=(("out-of-memory", "skipped: ran out of memory"),))
-            conn.send((task.index, facts))
+            conn.send((task.index, pack(facts)))
 
 
 def _context():
@@ -117,7 +118,8 @@ def run(tasks: list[Task], jobs: int, timeout: float) -> Iterator[tuple[int, Fil
                 lost = None
                 try:
                     while w.inflight and w.conn.poll():
-                        index, facts = w.conn.recv()
+                        index, packed = w.conn.recv()
+                        facts = unpack(packed)
                         w.inflight.popleft()
                         w.since = time.monotonic()
                         remaining -= 1

@@ -210,3 +210,17 @@ def test_cli_no_cache_writes_nothing(tmp_path, monkeypatch) -> None:
     assert not (tmp_path / "cache").exists()
     CliRunner().invoke(cli, ["scan", root, "--jobs", "1"])
     assert (tmp_path / "cache").exists()
+
+
+def test_fact_codec_round_trips_every_fact() -> None:
+    from scanner._factcodec import pack, unpack
+    from scanner.facts import FileFacts, Span
+
+    roots = TREES
+    files = [ff for root in roots for ff in extract_all(discover(root, Config()).files, Config(use_cache=False, jobs=1))]
+    kinds = {type(f).__name__ for ff in files for f in ff.facts}
+    assert {"EnvRead", "EnvBranch", "Literal", "ImageRef", "ConfigBinding"} <= kinds
+    for ff in files:
+        assert unpack(pack(ff)) == ff
+    odd = FileFacts("x.ts", (Span("x.ts", 1, 1, 1, 2),), (("parse-error", "…"),), (("a", "b"),))
+    assert unpack(pack(odd)) == odd
