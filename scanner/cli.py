@@ -87,8 +87,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here (default: stdout).")
+@click.option("--sarif-category", metavar="CATEGORY",
+              help="SARIF automationDetails.id: tells GitHub apart several envmatrix uploads for one commit.")
 @click.option("--select", help="Comma-separated rule codes or prefixes to run (default: all).")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
 @click.option("--min-level", type=LEVELS, help="Report findings at or above this level.  [default: note]")
@@ -98,7 +100,8 @@ def cli() -> None:
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def scan(path, fmt, output, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress, color, debug):
+def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress,
+         color, debug):
     """Scan PATH (default: the current directory) and report findings."""
 
     def run() -> int:
@@ -129,11 +132,22 @@ def scan(path, fmt, output, select, ignore, min_level, fail_level, jobs, include
         options = {}
         if fmt == "text":
             options["color"] = color if color is not None else (output is None and sys.stdout.isatty())
+        if fmt == "sarif":
+            options.update(_sarif_options(path, sarif_category))
         text = renderer(fmt)(result, **options)
         _emit(text, output)
         return exit_code(result, config.fail_level)
 
     _run(debug, run)
+
+
+def _sarif_options(path: str, category: str | None) -> dict:
+    """SARIF paths are relative to the repository root, as GitHub resolves them."""
+    from ._git import repo_prefix
+
+    if category is not None and not category.strip():
+        raise UsageError("--sarif-category: empty category")
+    return {"category": category, "uri_prefix": repo_prefix(path)}
 
 
 def _report_scan_facts(result) -> None:

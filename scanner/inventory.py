@@ -78,6 +78,9 @@ class Inventory:
     routes: list[dict]
     hotspots: list[dict]
     scripts: list[dict]
+    #: The raw values this inventory shows masked (secret defaults, URL passwords). Never rendered:
+    #: reports use it to mask the same values in source snippets.
+    masked: tuple[str, ...] = ()
 
 
 def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventory:
@@ -148,7 +151,25 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
         routes=sorted(routes, key=lambda r: (r["path"], r["line"], r["route"])),
         hotspots=sorted({(h["path"], h["line"], h["value"], h["kind"]): h for h in hotspots}.values(), key=key),
         scripts=sorted(scripts, key=lambda s: (s["path"], s["line"])),
+        masked=_masked_values(project),
     )
+
+
+def _masked_values(project: Project) -> tuple[str, ...]:
+    """Every raw value ``_shown``/``_mask_url`` hide, so snippets can hide them too."""
+    out: set[str] = set()
+    named = [(r.name, r.default) for r in project.facts(EnvRead)]
+    named += [(a.name, a.value) for a in project.facts(EnvAssignment)]
+    for name, value in named:
+        if value is not None and lexicon.is_secret_name(name) and not lexicon.is_placeholder(value):
+            out.add(value)
+    values = [v for _, v in named if v] + [lit.value for lit in project.facts(Literal)]
+    values += [h.value for h in project.facts(Hotspot)]
+    for value in values:
+        pw = lexicon.url_password(value)
+        if pw:
+            out.add(pw)
+    return tuple(sorted(out))
 
 
 def _shown(name: str, value: str | None) -> str | None:
