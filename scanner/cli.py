@@ -14,7 +14,7 @@ import traceback
 import click
 
 from . import __version__
-from .errors import EnvmatrixError, UsageError
+from .errors import EnvmatrixError, OutputError, UsageError
 
 
 class ExitCode(enum.IntEnum):
@@ -168,6 +168,69 @@ def _emit(text: str, output: str | None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here (default: stdout).")
+@click.option("--check", is_flag=True,
+              help="Do not write: compare with --output and exit 1 with a diff when it is stale.")
+@click.option("--timestamp", is_flag=True, help="Add a Generated: line (UTC; SOURCE_DATE_EPOCH when set).")
+@click.option("--no-progress", is_flag=True, help="Never show the progress line.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def report(path, output, check, timestamp, no_progress, debug):
+    """Write the environment matrix of PATH: config inventory, code paths, hotspots, checklist."""
+
+    def run() -> int:
+        import os
+
+        from ._git import head_commit
+        from .engine import scan as run_scan
+        from .report import markdown
+
+        if check and not output:
+            raise UsageError("--check needs --output FILE: the document to compare with")
+        progress = _Progress(not no_progress)
+        result = run_scan(path, None, progress)
+        progress.close()
+        _report_scan_facts(result)
+        text = markdown.render(result, root_name=os.path.basename(os.path.abspath(path)),
+                               commit=head_commit(path), timestamp=_timestamp() if timestamp else None)
+        if result.internal_error:
+            return ExitCode.ERROR
+        if not check:
+            _emit(text, output)
+            return ExitCode.OK
+        try:
+            with open(output, encoding="utf-8", newline="") as fh:
+                on_disk = fh.read()
+        except FileNotFoundError:
+            on_disk = ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OutputError(f"cannot read `{output}`: {getattr(exc, 'strerror', None) or exc}") from None
+        diff = markdown.stale_diff(on_disk, text, output)
+        if not diff:
+            return ExitCode.OK
+        sys.stdout.write(diff)
+        click.echo(f"envmatrix: `{output}` is stale; regenerate it with `envmatrix report {path} -o {output}`",
+                   err=True)
+        return ExitCode.FINDINGS
+
+    _run(debug, run)
+
+
+def _timestamp() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch else None
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH: not a Unix time `{epoch}`") from None
+    moment = moment or datetime.datetime.now(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @cli.command()

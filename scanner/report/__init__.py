@@ -10,6 +10,7 @@ FORMATTERS: dict[str, str] = {
     "text": "text",
     "json": "json",
     "sarif": "sarif",
+    "markdown": "markdown",
 }
 
 
