@@ -1,8 +1,7 @@
 """The environment matrix (`envmatrix report`): the seed's facts, the golden file, `--check`, escaping.
 
 The seed is the hand-written `environment-matrix.md` the tool must be able to regenerate. Its facts
-are copied here by hand (the seed itself is not in this repository). Facts that live in files the
-`infra` helper adds to `fixtures/growqr-backend/` (compose, Dockerfile, .env.example, README), or in
+are copied here by hand (the seed itself is not in this repository). Facts that need Route facts, or
 facts no frontend emits yet, are strict xfails: when they start to pass, the test fails until the
 marker is removed.
 
@@ -30,14 +29,11 @@ GROWQR = ROOT / "fixtures" / "growqr-backend"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "growqr-backend.environment-matrix.md"
 UPDATE = os.environ.get("ENVMATRIX_UPDATE_GOLDEN") == "1"
 
-PENDING_INFRA = pytest.mark.xfail(strict=True, reason="pending: the infra helper's compose/Dockerfile/.env/README fixtures")
 PENDING_ROUTES = pytest.mark.xfail(strict=True, reason="pending: Route facts from the routes helper")
 GAP_LOCAL_CONST = pytest.mark.xfail(strict=True, reason="gap: a config property bound through a local const "
                                     "(`redisUrl: eventsRedisUrl`) is not resolved, so its presence check is lost")
 GAP_CONFIG_FALLBACK = pytest.mark.xfail(strict=True, reason="gap: EnvRead.fallback records variables only, not "
                                         "`process.env.X || config.llm.model`")
-GAP_LIST_DEFAULT = pytest.mark.xfail(strict=True, reason="gap: `listFromEnv(process.env.X)` has no fact for its "
-                                     "empty-list default")
 
 # --------------------------------------------------------------------------- the seed's facts, by hand
 
@@ -82,7 +78,7 @@ SEED_DEFAULTS = [
     ("USER_CONTAINER_HOST", "`http://127.0.0.1`"), ("USER_DATA_ROOT", "`./data/users`"),  # "local paths/ports"
     ("USER_PORT_RANGE_START", "`42000`"), ("USER_PORT_RANGE_END", "`42999`"),
     ("MAX_AGENT_TOKENS", "`4096`"),
-    pytest.param("ADMIN_USER_IDS", "empty", marks=GAP_LIST_DEFAULT),
+    ("ADMIN_USER_IDS", "empty"),
     pytest.param("PROJECTION_AGENT_MODEL", "`GROW_AGENT_MODEL`", marks=GAP_CONFIG_FALLBACK),  # "agent model"
 ]
 
@@ -105,8 +101,8 @@ SEED_CODE_PATH_FILES = [
     pytest.param("src/routes/home.ts", marks=PENDING_ROUTES),  # "exposes demo seeding route"
     "src/home/seed-demo-home.ts", "src/services/service-agents.ts", "src/docker/manager.ts",
     "scripts/rivet-actors.ts",
-    pytest.param("docker-compose.yml", marks=PENDING_INFRA),
-    pytest.param("docker/opencode/", marks=PENDING_INFRA),  # "docker/opencode/*"
+    "docker-compose.yml",
+    "docker/opencode/",  # "docker/opencode/*"
 ]
 
 #: What the seed's code-path rows say, where the facts can say it: (file, words in its behaviour).
@@ -132,16 +128,14 @@ SEED_BEHAVIOURS = [
 #: Every item of the seed's "Hardcoded URL and Default Hotspots" list: (what, words on one bullet).
 SEED_HOTSPOTS = [
     ("localhost in config", ("`http://localhost:*`", "`src/config.ts`")),
-    pytest.param("localhost in .env.example", ("`http://localhost:*`", "`.env.example`"), marks=PENDING_INFRA),
-    pytest.param("localhost in README", ("`http://localhost:*`", "`README.md`"), marks=PENDING_INFRA),
-    pytest.param("localhost in compose", ("`http://localhost:*`", "`docker-compose.yml`"), marks=PENDING_INFRA),
+    ("localhost in .env.example", ("`http://localhost:*`", "`.env.example`")),
+    ("localhost in README", ("`http://localhost:*`", "`README.md`")),
+    ("localhost in compose", ("`http://localhost:*`", "`docker-compose.yml`")),
     ("127.0.0.1 for the Rivet client", ("`http://127.0.0.1", "`RIVET_CLIENT_ENDPOINT`")),
     ("127.0.0.1 for Gitea", ("`http://127.0.0.1", "`GITEA_INTERNAL_URL`")),
     ("127.0.0.1 for the user container host", ("`http://127.0.0.1", "`USER_CONTAINER_HOST`")),
-    pytest.param("host.docker.internal in compose", ("`http://host.docker.internal:*`", "`docker-compose.yml`"),
-                 marks=PENDING_INFRA),
-    pytest.param("OpenCode base image", ("`ghcr.io/anomalyco/opencode:latest`", "`docker/opencode/Dockerfile"),
-                 marks=PENDING_INFRA),
+    ("host.docker.internal in compose", ("`http://host.docker.internal:*`", "`docker-compose.yml`")),
+    ("OpenCode base image", ("`ghcr.io/anomalyco/opencode:latest`", "`docker/opencode/Dockerfile")),
     ("dev image tag", ("`growqr/opencode:dev`", "development tag")),
     ("Gitea admin user", ("`GITEA_ADMIN_USER`", "`growqr-admin`")),
     ("Gitea admin password", ("`GITEA_ADMIN_PASSWORD`", "`gr*****`")),
@@ -207,7 +201,6 @@ def test_seed_concern_is_in_the_inventory(report: str, name: str, words: str) ->
     assert mine and words in mine[0], f"{name}: {concern}"
 
 
-@PENDING_INFRA
 def test_seed_compose_overrides_rivet_endpoint(report: str) -> None:
     assert "`docker-compose.yml`" in inventory_rows(report)["RIVET_ENDPOINT"]["set_in"]
 

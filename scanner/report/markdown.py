@@ -37,6 +37,8 @@ AUTH_GUARD_WORDS = frozenset({"auth", "authenticated", "session", "jwt", "login"
 ACCOUNT_WORDS = frozenset({"user", "username", "login", "account", "email"})
 DEV_VALUE_WORDS = frozenset({"dev", "development", "local", "test", "testing", "demo"})
 ENV_COLUMNS = ("Development", "Staging", "Demo", "Production")
+#: ``EnvRead.via`` values that are interpolation in a config file (``${X:-d}``), not code.
+INTERPOLATION_VIAS = frozenset({"compose", "dockerfile", "kubernetes", "helm", "shell", "dotenv"})
 
 
 def render(result: ScanResult, root_name: str | None = None, commit: str | None = None,
@@ -106,6 +108,7 @@ class _View:
         self.reads_per_file = dict(reads_per_file)
         # The file with the most reads first: areas list variables in its order (the config module's).
         rank = {p: i for i, p in enumerate(sorted(reads_per_file, key=lambda p: (-reads_per_file[p], p)))}
+        self.rank = rank
         self.order: dict[str, tuple] = {}
         for v in inv.variables:
             places = [(rank[r["path"]], r["line"]) for r in v.reads] or [(len(rank), 0)]
@@ -186,10 +189,13 @@ def _env_paths(view: _View, name: str) -> list[dict]:
 def concerns(view: _View, v: Variable) -> list[str]:
     """What a deployment must know about one variable, each phrase from a fact."""
     out: list[str] = []
+    hosts = sorted({lexicon.local_endpoint(d) for d in v.defaults if lexicon.local_endpoint(d)})
+    if hosts:
+        out.append("falls back to a local endpoint (" + ", ".join(f"`{clean(h)}`" for h in hosts) + ")")
     for value in v.defaults:
         why = dev_default(v.name, value)
-        if why:
-            out.append(f"default is a {why}" if not why.startswith("local endpoint") else f"falls back to a {why}")
+        if why and not why.startswith("local endpoint"):
+            out.append(f"default is a {why}")
         if lexicon.url_password(value):
             out.append("default embeds a password")
     for fallback in _fallbacks(v):
@@ -213,7 +219,7 @@ def concerns(view: _View, v: Variable) -> list[str]:
     codes = view.codes(v)
     if codes:
         out.append("findings " + ", ".join(codes))
-    return out
+    return list(dict.fromkeys(out))
 
 
 def _places(paths: list[dict]) -> str:
@@ -387,11 +393,12 @@ def _behaviours(view: _View) -> dict[str, list[str]]:
 
 def _reads_sentence(view: _View, path: str, items: list[tuple[Variable, dict]]) -> str:
     names = list(dict.fromkeys(v.name for v, _ in sorted(items, key=lambda p: p[1]["line"])))
+    verb = "Interpolates" if all(r["via"] in INTERPOLATION_VIAS for _, r in items) else "Reads"
     if len(names) >= CENTRAL_READS:
         dev_areas = list(dict.fromkeys(
             v.area for v, r in sorted(items, key=lambda p: view.order[p[0].name])
             if r["default"] is not None and dev_default(v.name, r["default"])))
-        text = f"Central env parsing: reads {len(names)} variables"
+        text = ("Central env parsing: reads" if verb == "Reads" else verb) + f" {len(names)} variables"
         if dev_areas:
             text += f", with development defaults for {', '.join(clean(a) for a in dev_areas)}"
         return text + "."
@@ -403,7 +410,7 @@ def _reads_sentence(view: _View, path: str, items: list[tuple[Variable, dict]]) 
         fallbacks = sorted({r["fallback"] for w, r in items if w.name == name and r.get("fallback")})
         note = f" ({why} default)" if why else (f" (falls back to `{fallbacks[0]}`)" if fallbacks else "")
         described.append(f"`{v.name}`{note}")
-    return "Reads " + _join(described) + "."
+    return f"{verb} " + _join(described) + "."
 
 
 def _branch_sentences(paths: list[dict]) -> list[str]:
@@ -420,7 +427,7 @@ def _sets_sentence(items: list[tuple[Variable, dict]]) -> str:
     scopes = sorted({s["environment"] for _, s in items if s.get("environment")})
     text = f"Sets {_compress(names)}" if len(names) < CENTRAL_READS else f"Sets {len(names)} variables"
     if scopes:
-        text += f" for {', '.join(clean(s) for s in scopes)}"
+        text += " (scope: " + ", ".join(f"`{clean(s)}`" for s in scopes) + ")"
     if dev:
         text += f"; development values for {_compress(dev)}"
     return text + "."
@@ -437,21 +444,33 @@ def _hotspots(view: _View) -> str:
         files = []
         for path, lines in sorted(groups[pattern].items()):
             names = list(dict.fromkeys(n for line in sorted(set(lines)) for n in view.vars_at.get((path, line), [])))
-            where = f"for {_compress(names, collapse=False)}" if names else f"line {_line_list(sorted(set(lines)))}"
+            unique = sorted(set(lines))
+            where = (f"for {_compress(names, collapse=False)}" if names
+                     else f"{'line' if len(unique) == 1 else 'lines'} {_line_list(unique)}")
             files.append(f"`{clean(path)}` {where}")
         bullets.append(f"{_value(pattern)} in " + "; ".join(files) + ".")
+    used: dict[str, list[dict]] = defaultdict(list)
+    mentioned: dict[str, list[dict]] = defaultdict(list)
     for img in inv.images:
         if img["hazard"]:
-            bullets.append(f"Image {_value(img['image'])} ({_hazard_words(img['hazard'])}) in "
-                           f"`{clean(img['path'])}:{img['line']}`.")
+            used[img["image"]].append(img)
     for h in inv.hotspots:
         if h["kind"] == "image":
-            bullets.append(f"Image {_value(h['value'])} mentioned in `{clean(h['path'])}:{h['line']}`.")
+            mentioned[h["value"]].append(h)
+    for image in list(used) + [m for m in mentioned if m not in used]:
+        places = ", ".join(f"`{clean(i['path'])}:{i['line']}`" for i in used.get(image, []))
+        mentions = ", ".join(f"`{clean(h['path'])}:{h['line']}`" for h in mentioned.get(image, []))
+        text = f"Image {_value(image)}"
+        if places:
+            text += f" ({_hazard_words(used[image][0]['hazard'])}) in {places}"
+        if mentions:
+            text += ("; " if places else " ") + f"mentioned in {mentions}"
+        bullets.append(text + ".")
     image_at = {(img["path"], img["line"]) for img in inv.images}
     for v in sorted(inv.variables, key=lambda v: view.order[v.name]):
         for value in v.defaults:
             why = dev_default(v.name, value)
-            where = _first_place(v, value)
+            where = _first_place(view, v, value)
             if why and why.endswith("image tag") and any(
                     (r["path"], r["line"]) in image_at for r in v.reads if r["default"] == value):
                 continue  # listed above as an image
@@ -474,11 +493,10 @@ def _hotspots(view: _View) -> str:
     return "\n".join(lines)
 
 
-def _first_place(v: Variable, value: str) -> str:
-    for r in v.reads:
-        if r["default"] == value:
-            return f" (`{clean(r['path'])}:{r['line']}`)"
-    return ""
+def _first_place(view: _View, v: Variable, value: str) -> str:
+    """Where a default is written, preferring the file with the most reads (the config module)."""
+    places = sorted((view.rank.get(r["path"], 0), r["path"], r["line"]) for r in v.reads if r["default"] == value)
+    return f" (`{clean(places[0][1])}:{places[0][2]}`)" if places else ""
 
 
 def _endpoint_pattern(value: str) -> str:
@@ -580,7 +598,7 @@ def _required(view: _View, v: Variable, dev: bool) -> str:
         return "yes: empty when unset"
     if v.reads:
         return "yes: no default"
-    return "—"
+    return "— (set only; this code does not read it)"
 
 
 def _target_matrix(view: _View) -> str:
@@ -617,9 +635,13 @@ def _target_matrix(view: _View) -> str:
             add(f"{where}: {clean(what)}", f"only when `{clean(cp['subject'])}` is set")
         else:
             add(f"{where}: {clean(cp['behaviour'])}", "differs by environment")
+    hazardous: dict[str, list[dict]] = defaultdict(list)
     for img in inv.images:
         if img["hazard"]:
-            add(f"Image {_value(img['image'])}", _hazard_words(img["hazard"]))
+            hazardous[img["image"]].append(img)
+    for image, places in hazardous.items():
+        where = ", ".join(f"`{clean(i['path'])}:{i['line']}`" for i in places)
+        add(f"Image {_value(image)} ({where})", _hazard_words(places[0]["hazard"]))
     for r in inv.routes:
         if _notable_route(r):
             add(f"Route `{clean(r['method'])} {clean(r['route'])}`", _verdict(r))
