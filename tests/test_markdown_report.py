@@ -176,7 +176,7 @@ def inventory_rows(report: str) -> dict[str, dict[str, str]]:
     names = ("area", "variables", "defaults", "read_at", "set_in", "concern")
     out: dict[str, dict[str, str]] = {}
     for cells in table(sections(report)["Current Config Inventory"]):
-        row = dict(zip(names, cells))
+        row = dict(zip(names, cells, strict=True))
         for name in re.findall(r"`([A-Z0-9_]+)`", row["variables"]):
             out[name] = row
     return out

@@ -93,7 +93,7 @@ def test_every_registry_rule_has_a_descriptor() -> None:
     log = json.loads(render(scan(GROWQR)))
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.code for r in REGISTRY]
-    for descriptor, rule in zip(rules, REGISTRY):
+    for descriptor, rule in zip(rules, REGISTRY, strict=True):
         doc = inspect.cleandoc(rule.doc)
         assert descriptor["name"] == rule.name
         assert descriptor["help"] == {"text": doc, "markdown": doc}

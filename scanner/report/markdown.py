@@ -707,7 +707,7 @@ def _compress(names: list[str], collapse: bool = True) -> str:
             continue
         split = [m.split("_") for m in members]
         common: list[str] = []
-        for parts in zip(*split):
+        for parts in zip(*split):  # noqa: B905 - stops at the shortest name on purpose
             if len(set(parts)) != 1:
                 break
             common.append(parts[0])

@@ -2,7 +2,7 @@
 
 GitHub reads a subset of SARIF ("SARIF support for code scanning" in its docs) and rejects files
 over its limits; this module writes that subset, plus what the OASIS schema asks for when URIs are
-relative (``originalUriBaseIds``). Decisions, with reasons, in ``docs/decisions/005-sarif.md``:
+relative (``originalUriBaseIds``). Decisions, with reasons, in ``docs/decisions/005-sarif-for-github.md``:
 
 * ``rules[]`` lists every rule in ``REGISTRY`` (not only the selected ones), so ``ruleIndex`` is
   stable between runs with different ``--select``.
@@ -12,7 +12,8 @@ relative (``originalUriBaseIds``). Decisions, with reasons, in ``docs/decisions/
 * ``partialFingerprints`` carries the line-independent identity under ``envmatrix/v1``. GitHub's
   own ``primaryLocationLineHash`` is left to ``upload-sarif``, which computes it from the line.
 * Snippets come from the scanned files, with every secret the findings of that file name, every
-  value the inventory masks, and passwords in URLs masked. Messages end with a period so GitHub's first sentence is the message.
+  value the inventory masks, and passwords in URLs masked.
+* Messages end with a period, so GitHub's "first sentence" is the whole message.
 * At most ``MAX_RESULTS`` results (GitHub rejects a run with more); errors are kept first and a
   warning notification says how many were left out.
 
@@ -119,7 +120,8 @@ def descriptor(rule: Rule) -> dict:
     """A ``reportingDescriptor``: the rule's identity, docs and GitHub properties."""
     doc = inspect.cleandoc(rule.doc)
     summary = rule.summary
-    tags = _unique(("security", *CATEGORY_TAGS.get(rule.category, ()), *rule.tags, rule.category.lower().replace("_", "-")))
+    category_tag = rule.category.lower().replace("_", "-")
+    tags = _unique(("security", *CATEGORY_TAGS.get(rule.category, ()), *rule.tags, category_tag))
     return {
         "id": rule.code,
         "name": rule.name,
@@ -172,7 +174,7 @@ def _cap(findings: list[Finding]) -> tuple[list[Finding], int]:
     return kept, len(findings) - MAX_RESULTS
 
 
-def _result(f: Finding, rule_index: int, sources: "_Sources", uri_prefix: str) -> dict:
+def _result(f: Finding, rule_index: int, sources: _Sources, uri_prefix: str) -> dict:
     s = f.span
     end_line = max(s.end_line, s.line)
     end_column = s.end_column if (end_line > s.line or s.end_column >= s.column) else s.column
@@ -220,7 +222,8 @@ def uri(path: str, uri_prefix: str = "") -> str:
 
 
 def _notification(d, uri_prefix: str) -> dict:
-    note: dict = {"level": d.level, "descriptor": {"id": d.code}, "message": {"text": _sentence(_text(clean(d.message)))}}
+    note: dict = {"level": d.level, "descriptor": {"id": d.code},
+                  "message": {"text": _sentence(_text(clean(d.message)))}}
     if d.path and d.path != ".":
         note["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(d.path, uri_prefix)}}]
     return note
