@@ -27,6 +27,8 @@ VOLATILE_PREFIXES = ("- Commit: ", "- Generated: ")
 QUIET_ROLES = frozenset({"test", "docs"})
 #: A file reading at least this many variables is summarised by area instead of listed.
 CENTRAL_READS = 8
+#: Hotspot lists name at most this many test and docs files per item, then count the rest.
+MAX_QUIET_LISTED = 3
 #: Route and handler words that make a route worth listing under demo, seed and admin routes.
 NOTABLE_ROUTE_WORDS = frozenset({
     "demo", "seed", "seeds", "seeding", "debug", "test", "fake", "mock", "fixture", "fixtures", "dev",
@@ -398,7 +400,8 @@ def _reads_sentence(view: _View, path: str, items: list[tuple[Variable, dict]]) 
         dev_areas = list(dict.fromkeys(
             v.area for v, r in sorted(items, key=lambda p: view.order[p[0].name])
             if r["default"] is not None and dev_default(v.name, r["default"])))
-        text = ("Central env parsing: reads" if verb == "Reads" else verb) + f" {len(names)} variables"
+        central = verb == "Reads" and view.rank.get(path) == 0 and any(view.vars[n].uses for n in names)
+        text = ("Central env parsing: reads" if central else verb) + f" {len(names)} variables"
         if dev_areas:
             text += f", with development defaults for {', '.join(clean(a) for a in dev_areas)}"
         return text + "."
@@ -442,12 +445,17 @@ def _hotspots(view: _View) -> str:
             groups[_endpoint_pattern(h["value"])][h["path"]].append(h["line"])
     for pattern in sorted(groups, key=lambda p: (-sum(len(ls) for ls in groups[p].values()), p)):
         files = []
+        quiet = _quiet_overflow(view, list(groups[pattern]))
         for path, lines in sorted(groups[pattern].items()):
+            if path in quiet:
+                continue
             names = list(dict.fromkeys(n for line in sorted(set(lines)) for n in view.vars_at.get((path, line), [])))
             unique = sorted(set(lines))
             where = (f"for {_compress(names, collapse=False)}" if names
                      else f"{'line' if len(unique) == 1 else 'lines'} {_line_list(unique)}")
             files.append(f"`{clean(path)}` {where}")
+        if quiet:
+            files.append(f"{len(quiet)} more {'file' if len(quiet) == 1 else 'files'} in tests and docs")
         bullets.append(f"{_value(pattern)} in " + "; ".join(files) + ".")
     used: dict[str, list[dict]] = defaultdict(list)
     mentioned: dict[str, list[dict]] = defaultdict(list)
@@ -459,7 +467,10 @@ def _hotspots(view: _View) -> str:
             mentioned[h["value"]].append(h)
     for image in list(used) + [m for m in mentioned if m not in used]:
         places = ", ".join(f"`{clean(i['path'])}:{i['line']}`" for i in used.get(image, []))
-        mentions = ", ".join(f"`{clean(h['path'])}:{h['line']}`" for h in mentioned.get(image, []))
+        shown = mentioned.get(image, [])[:MAX_QUIET_LISTED]
+        mentions = ", ".join(f"`{clean(h['path'])}:{h['line']}`" for h in shown)
+        if len(mentioned.get(image, [])) > len(shown):
+            mentions += f" and {len(mentioned[image]) - len(shown)} more"
         text = f"Image {_value(image)}"
         if places:
             text += f" ({_hazard_words(used[image][0]['hazard'])}) in {places}"
@@ -491,6 +502,12 @@ def _hotspots(view: _View) -> str:
     ]
     lines += [f"- {_md(b)}" for b in bullets] or ["No hardcoded local endpoints or development defaults found."]
     return "\n".join(lines)
+
+
+def _quiet_overflow(view: _View, paths: list[str]) -> set[str]:
+    """Test and docs files beyond the first few (shallowest first), to be counted, not listed."""
+    quiet = sorted((p for p in paths if view.role(p) in QUIET_ROLES), key=lambda p: (p.count("/"), p))
+    return set(quiet[MAX_QUIET_LISTED:])
 
 
 def _first_place(view: _View, v: Variable, value: str) -> str:
@@ -721,6 +738,6 @@ def _capital(text: str) -> str:
 
 
 def _hazard_words(hazard: str | None) -> str:
-    return {"latest": "`latest` tag", "untagged": "no tag (means `latest`)", "mutable": "mutable tag",
+    return {"latest": "`latest` tag", "untagged": "no tag, so `latest`", "mutable": "mutable tag",
             "dev": "development tag"}.get(hazard or "", clean(hazard or ""))
 
