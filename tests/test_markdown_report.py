@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.cli import cli
 from scanner.engine import ScanResult, scan
@@ -416,3 +418,31 @@ def _assert_tables_well_formed(text: str) -> None:
         if columns is None:
             columns = count
         assert count == columns, f"row breaks its table: {line}"
+
+
+# --------------------------------------------------------------------------- any text at all
+
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.text(max_size=120), route=st.text(max_size=60), summary=st.text(max_size=60),
+       root=st.text(max_size=30))
+def test_any_text_keeps_the_document_well_formed(value: str, route: str, summary: str, root: str) -> None:
+    v = Variable("ANY_SECRET_TOKEN", "Auth", reads=[{"path": "src/a|b.ts", "line": 1, "default": value,
+                                                    "via": "process.env", "required": False, "fallback": None}],
+                 sets=[{"path": "compose.yml", "line": 2, "value": value, "source": "compose", "environment": value}])
+    inventory = Inventory(
+        variables=[v],
+        code_paths=[{"path": "src/a.ts", "line": 3, "subject": "ANY_SECRET_TOKEN", "via": None, "op": "truthy",
+                     "value": None, "presence": True, "nonproduction_arm": None, "effects": [], "behaviour": summary}],
+        images=[{"path": "Dockerfile", "line": 1, "image": value, "name": value, "tag": value or None, "digest": None,
+                 "source": "dockerfile", "hazard": "dev"}],
+        routes=[{"path": "src/r.ts", "line": 4, "method": "POST", "route": "/demo" + route, "handler": summary,
+                 "guards": [summary], "conditions": [route], "framework": "express"}],
+        hotspots=[{"path": "README.md", "line": 5, "value": "http://localhost:1/" + value, "kind": "url"}],
+        scripts=[{"path": "src/s.ts", "line": 6, "summary": summary}])
+    result = ScanResult(root=".", findings=[], inventory=inventory, diagnostics=[], rules=())
+    text = markdown.render(result, root_name=root)
+    _assert_tables_well_formed(text)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", text)
+    assert markdown.stale_diff(text, text, "x.md") == ""

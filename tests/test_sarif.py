@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.cli import cli
 from scanner.config import Config
@@ -246,3 +248,22 @@ def _result(findings: list[Finding], **changes) -> ScanResult:
     inventory = Inventory(variables=[], code_paths=[], images=[], routes=[], hotspots=[], scripts=[])
     return ScanResult(root=".", findings=sorted(findings, key=Finding.sort_key), inventory=inventory,
                       diagnostics=changes.pop("diagnostics", []), rules=REGISTRY, **changes)
+
+
+# --------------------------------------------------------------------------- any text at all
+
+
+_PATH_PART = st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(message=st.text(max_size=80), parts=st.lists(_PATH_PART, min_size=1, max_size=3),
+       diag=st.text(max_size=40), line=st.integers(1, 10_000), width=st.integers(0, 50))
+def test_any_message_or_path_gives_a_valid_log(message: str, parts: list[str], diag: str, line: int,
+                                               width: int) -> None:
+    path = "/".join(p if p not in {".", ".."} else p + "_" for p in parts)
+    f = Finding(rule="URL001", name="x", category="LOCALHOST_URL", level=Level.WARNING,
+                span=Span(path, line, 1, line, 1 + width), message=message or "x", fingerprint="f")
+    result = _result([f], diagnostics=[Diagnostic(path, "parse-error", diag)])
+    log = check_sarif(render(result, uri_prefix="sub dir"), (), messages=False)
+    assert log["runs"][0]["results"][0]["message"]["text"].strip()
