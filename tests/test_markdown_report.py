@@ -148,6 +148,31 @@ SEED_HOTSPOTS = [
 SECRETS = ("dev-a2a-key", "growqr-admin-dev", "dev-rivet-token", "growqr:growqr@")
 
 
+def _seed_file() -> Path | None:
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "seed" / "environment-matrix.md"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def test_hand_written_seed_facts_match_the_seed_when_it_is_present() -> None:
+    """The lists above are copied from the seed; when the seed sits beside the checkout, hold them to it."""
+    seed = _seed_file()
+    if seed is None:
+        pytest.skip("the seed (shared/seed/environment-matrix.md) is not beside this checkout")
+    text = seed.read_text(encoding="utf-8")
+    inventory = text.split("Current Config Inventory", 1)[1].split("Environment-Dependent Code Paths", 1)[0]
+    tokens = set(re.findall(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_?\*?", inventory))
+    seed_vars = {t for t in tokens if "_" in t or t == "PORT"}
+    expanded = {v.replace("_*", "_START") for v in seed_vars} | {v.replace("_*", "_END") for v in seed_vars}
+    assert {v for v in expanded if "*" not in v} <= set(SEED_VARIABLES)
+    paths = text.split("Environment-Dependent Code Paths", 1)[1].split("Hardcoded URL", 1)[0]
+    seed_files = {p.rstrip("*") for p in re.findall(r"^(\S+\.(?:ts|yml)|docker/\S+)\s*\|?$", paths, flags=re.M)}
+    listed = {p.values[0] if hasattr(p, "values") else p for p in SEED_CODE_PATH_FILES}
+    assert seed_files and seed_files <= listed
+
+
 # --------------------------------------------------------------------------- the generated document
 
 
