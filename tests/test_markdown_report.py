@@ -32,10 +32,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "growqr-backend.environmen
 UPDATE = os.environ.get("ENVMATRIX_UPDATE_GOLDEN") == "1"
 
 PENDING_ROUTES = pytest.mark.xfail(strict=True, reason="pending: Route facts from the routes helper")
-GAP_LOCAL_CONST = pytest.mark.xfail(strict=True, reason="gap: a config property bound through a local const "
-                                    "(`redisUrl: eventsRedisUrl`) is not resolved, so its presence check is lost")
-GAP_CONFIG_FALLBACK = pytest.mark.xfail(strict=True, reason="gap: EnvRead.fallback records variables only, not "
-                                        "`process.env.X || config.llm.model`")
+
 
 # --------------------------------------------------------------------------- the seed's facts, by hand
 
@@ -81,7 +78,7 @@ SEED_DEFAULTS = [
     ("USER_PORT_RANGE_START", "`42000`"), ("USER_PORT_RANGE_END", "`42999`"),
     ("MAX_AGENT_TOKENS", "`4096`"),
     ("ADMIN_USER_IDS", "empty"),
-    pytest.param("PROJECTION_AGENT_MODEL", "`GROW_AGENT_MODEL`", marks=GAP_CONFIG_FALLBACK),  # "agent model"
+    ("PROJECTION_AGENT_MODEL", "`GROW_AGENT_MODEL`"),  # "agent model"
 ]
 
 #: The seed's "Production concern" column, where a fact carries it.
@@ -93,7 +90,7 @@ SEED_CONCERNS = [
     ("NODE_ENV", "relaxing security outside production"),  # "NODE_ENV is too broad"
     ("QSCORE_SERVICE_URL", "falls back to a local endpoint"),  # "production should require service URLs"
     ("OPENCODE_IMAGE", "development image tag"),  # "needs staging/prod image tags"
-    pytest.param("GROW_EVENTS_REDIS_URL", "disabled unless set", marks=GAP_LOCAL_CONST),
+    ("GROW_EVENTS_REDIS_URL", "disabled unless set"),
 ]
 
 #: Every file of the seed's "Environment-Dependent Code Paths" table.
