@@ -62,6 +62,8 @@
 ; keys are the effect table's (PAIR_EFFECTS in _js_effects.py), filled in when the query is built
 ((pair key: (property_identifier) @guarded_key value: (_) @guarded_value)
  (#any-of? @guarded_key PAIR_EFFECT_KEYS))
+; { redisUrl: eventsRedisUrl }: a config property that holds a local
+(pair key: (property_identifier) @binding_key value: (identifier) @binding_value)
 (variable_declarator
   name: (_) @require_name
   value: (call_expression
