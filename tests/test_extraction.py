@@ -224,3 +224,19 @@ def test_fact_codec_round_trips_every_fact() -> None:
         assert unpack(pack(ff)) == ff
     odd = FileFacts("x.ts", (Span("x.ts", 1, 1, 1, 2),), (("parse-error", "…"),), (("a", "b"),))
     assert unpack(pack(odd)) == odd
+
+
+def test_prefilter_dispatch_to_bytes_or_text_checks(monkeypatch) -> None:
+    import types
+
+    import scanner.languages as languages
+
+    on_bytes = types.SimpleNamespace(may_have_facts=lambda data, options: b"hit" in data)
+    on_text = types.SimpleNamespace(could_have_facts=lambda text, hosts: "hit" in text or bool(hosts))
+    neither = types.SimpleNamespace()
+    monkeypatch.setattr(languages, "frontend_for", {"b": on_bytes, "t": on_text, "n": neither}.get)
+    assert may_have_facts(b"a hit", ExtractOptions("b")) and not may_have_facts(b"miss", ExtractOptions("b"))
+    assert may_have_facts(b"a hit", ExtractOptions("t")) and not may_have_facts(b"miss", ExtractOptions("t"))
+    assert may_have_facts(b"miss", ExtractOptions("t", frozenset({"devbox"})))
+    assert may_have_facts(b"miss", ExtractOptions("n"))
+    assert not may_have_facts(b"hit", ExtractOptions("no-frontend"))

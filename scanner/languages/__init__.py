@@ -96,14 +96,20 @@ def sniff(path: str, data: bytes, kind: str) -> FileFacts | None:
 
 def may_have_facts(data: bytes, options: ExtractOptions) -> bool:
     """The frontend's literal pre-filter: False when parsing ``data`` could not give a fact that
-    reaches a rule or the inventory. Frontends without a ``may_have_facts`` always parse."""
+    reaches a rule or the inventory. A frontend offers ``may_have_facts(data, options)`` on bytes
+    or ``could_have_facts(text, extra_local_hosts)`` on text; one with neither always parses."""
     frontend = frontend_for(options.kind)
     if frontend is None:
         return False
-    check = getattr(frontend, "may_have_facts", None)
-    if check is None or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True  # UTF-16 text hides ASCII triggers
-    return check(data, options)
+    check = getattr(frontend, "may_have_facts", None)
+    if check is not None:
+        return check(data, options)
+    on_text = getattr(frontend, "could_have_facts", None)  # a text-level pre-filter (python.py)
+    if on_text is not None:
+        return on_text(data.decode("utf-8", errors="replace"), options.extra_local_hosts)
+    return True
 
 
 def extract_bytes(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
