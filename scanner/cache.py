@@ -28,6 +28,7 @@ FORMAT = 2  # bump when the entry layout changes
 MAX_ENTRIES = 200_000
 MAX_BYTES = 512 * 1024 * 1024
 PRUNE_EVERY = 3600.0  # seconds between two size checks of the directory
+INDEX_MAX_AGE = 30 * 86400.0  # seconds an unused per-root index is kept
 _PRUNE_TO = 0.8  # prune down to this share of the limits
 _MAGIC = b"envmatrix-facts\n"
 
@@ -62,6 +63,7 @@ class FactsCache:
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.root = Path(directory) / f"facts-v{FORMAT}"
+        self.base = str(self.root)
         self.written = 0
         self._made: set[str] = set()
 
@@ -70,8 +72,8 @@ class FactsCache:
         header = "\0".join((code_fingerprint(), kind, ",".join(sorted(extra_local_hosts)), path))
         return hashlib.sha256(header.encode("utf-8", "surrogatepass") + b"\0" + data).hexdigest()
 
-    def _entry(self, key: str) -> Path:
-        return self.root / key[:2] / key[2:]
+    def _entry(self, key: str) -> str:
+        return os.path.join(self.base, key[:2], key[2:])
 
     def get(self, key: str, path: str) -> FileFacts | None:
         """The cached facts for ``key``; None when absent, unreadable, corrupt or for another path."""
@@ -91,27 +93,27 @@ class FactsCache:
         return facts
 
     def put(self, key: str, facts: FileFacts) -> None:
-        """Store ``facts`` under ``key`` atomically (temporary file, then rename)."""
+        """Store ``facts`` under ``key`` atomically (a temporary file of this process, then rename)."""
         entry = self._entry(key)
-        directory = str(entry.parent)
+        directory = os.path.dirname(entry)
+        tmp = os.path.join(directory, f".tmp-{os.getpid()}-{key[2:]}")
         try:
+            blob = _MAGIC + pickle.dumps(pack(facts), protocol=pickle.HIGHEST_PROTOCOL)
             if directory not in self._made:
                 os.makedirs(directory, mode=0o700, exist_ok=True)
                 self._made.add(directory)
-            blob = _MAGIC + pickle.dumps(pack(facts), protocol=pickle.HIGHEST_PROTOCOL)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except (OSError, pickle.PicklingError):
             return
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
+            try:
+                os.write(fd, blob)
+            finally:
+                os.close(fd)
             os.replace(tmp, entry)
             self.written += 1
         except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _unlink(tmp)
 
     def prune(self, now: float | None = None, force: bool = False) -> int:
         """Remove the oldest entries when over the limits (checked at most every ``PRUNE_EVERY`` s).
@@ -158,6 +160,13 @@ class FactsCache:
                 removed += _unlink(path)
                 count -= 1
                 total -= size
+        index_dir = self.root.parent / f"index-v{FORMAT}"
+        try:
+            for child in os.scandir(index_dir):
+                if now - child.stat(follow_symlinks=False).st_mtime > INDEX_MAX_AGE:
+                    removed += _unlink(child.path)
+        except OSError:
+            pass
         try:
             stamp.parent.mkdir(parents=True, exist_ok=True)
             stamp.touch()
@@ -165,6 +174,61 @@ class FactsCache:
         except OSError:
             pass
         return removed
+
+
+class StatIndex:
+    """What the last scan of one root learnt per file, keyed by its stat: the warm path.
+
+    ``entries`` maps a path to ``(size, stamp, key)``: ``key`` is the facts-cache key of the parsed
+    file, or None when the pre-filter skipped it. A file whose size and stamp (mtime, ctime,
+    inode) are unchanged is not read again. A file changed in the second before the index was
+    written is not trusted (its mtime may not show a second edit in that second), as git does
+    with racily clean entries. ``signature`` records the config properties the second pass
+    looked for; skipped files are only re-read when it changes. One file per root and options,
+    written atomically; a corrupt one is ignored.
+    """
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, cache: FactsCache, root: Path, options: str) -> None:
+        ident = hashlib.sha256(f"{code_fingerprint()}\0{options}\0{root.resolve()}".encode("utf-8", "surrogatepass"))
+        self.file = cache.root.parent / f"index-v{FORMAT}" / ident.hexdigest()[:40]
+        self.entries: dict[str, tuple[int, tuple[int, int, int], str | None]] = {}
+        self.signature: tuple = ()
+        self.written_ns = 0
+        self.racy = 0  # entries not trusted this time because they changed just before the last save
+        try:
+            blob = self.file.read_bytes()
+            if blob.startswith(_MAGIC):
+                self.written_ns, self.signature, self.entries = pickle.loads(blob[len(_MAGIC):])
+        except Exception:  # noqa: BLE001 - missing or corrupt: start empty
+            self.entries, self.signature, self.written_ns = {}, (), 0
+
+    def lookup(self, path: str, size: int, stamp: tuple[int, int, int]) -> tuple[bool, str | None]:
+        """(known, key): known is False when the file must be read."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != size or entry[1] != stamp or stamp == (0, 0, 0):
+            return False, None
+        if stamp[0] >= self.written_ns - self.RACY_NS:
+            self.racy += 1
+            return False, None
+        return True, entry[2]
+
+    def save(self, entries: dict, signature: tuple, started_ns: int) -> None:
+        if entries == self.entries and signature == self.signature and not self.racy:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            blob = _MAGIC + pickle.dumps((started_ns, signature, entries), protocol=pickle.HIGHEST_PROTOCOL)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=str(self.file.parent))
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, self.file)
+        except OSError:
+            _unlink(tmp)
 
 
 def _unlink(path: str) -> int:

@@ -75,6 +75,7 @@ class SourceFile:
     kind: str
     role: str
     size: int
+    stamp: tuple[int, int, int] = (0, 0, 0)  # (mtime_ns, ctime_ns, inode): unchanged-file check of the facts cache
 
 
 @dataclass
@@ -305,7 +306,8 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             out.diagnostics.append(Diagnostic(
                 rel, "too-large", f"skipped: {st.st_size} bytes is over the {config.max_file_size}-byte limit"))
             continue
-        out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size))
+        out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size,
+                                    (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
 
 
 def _note_symlink(abspath: str, rel: str, out: Discovery) -> None:

@@ -21,6 +21,7 @@ import posixpath
 import re
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -33,9 +34,10 @@ from .pool import Task, cpu_count, run_task
 ProgressFn = Callable[[int, int], None]
 
 #: Parse work (bytes to parse) below which worker processes cost more than they save. Measured on
-#: a 2-core machine: starting two forked workers and shipping their results costs about 40 ms,
-#: which in-process parsing spends on about 1.5 MB of TypeScript.
-POOL_MIN_BYTES = 1_500_000
+#: a 2-core machine (novu's TypeScript): two forked workers cost about 17 ms to start and stop and
+#: 8% of the parse time in the parent (pipes, unpickling), against about 3 MB/s parsed per core;
+#: that breaks even near 120 KB. Twice that leaves room for a slower fork or a busy machine.
+POOL_MIN_BYTES = 256_000
 #: Bytes of pre-filtered files kept for the second pass; past this they are read again.
 RETAIN_BYTES = 16 * 1024 * 1024
 
@@ -43,31 +45,45 @@ RETAIN_BYTES = 16 * 1024 * 1024
 def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
                 root: str | os.PathLike[str] | None = None) -> list[FileFacts]:
     """Facts for every file, in input order. Unreadable files become diagnostics."""
+    started_ns = time.time_ns()
     cache = _open_cache(config, root)
+    index = _open_index(cache, config, root)
     out: list[FileFacts | None] = [None] * len(files)
-    skipped: dict[int, bytes | None] = {}  # pre-filtered: index -> bytes (None once over budget)
+    keys: dict[int, str] = {}  # parsed files: index -> cache key (for the stat index)
+    skipped: dict[int, bytes | None] = {}  # pre-filtered: index -> bytes (None: not kept or not read)
+    unread: set[int] = set()  # skipped on the stat index's word, never read this run
     retained = 0
     todo: list[Task] = []
     for i, sf in enumerate(files):
-        data = _read(sf, config)
-        if isinstance(data, FileFacts):
-            out[i] = data
+        known, key = index.lookup(sf.path, sf.size, sf.stamp) if index is not None else (False, None)
+        if known and key is None:
+            out[i] = FileFacts(sf.path)
+            skipped[i] = None
+            unread.add(i)
+        elif known and (hit := cache.get(key, sf.path)) is not None:
+            out[i] = hit
+            keys[i] = key
         else:
-            options = ExtractOptions(sf.kind, config.extra_local_hosts)
-            ready = sniff(sf.path, data, sf.kind)
-            if ready is not None:
-                out[i] = ready
-            elif config.prefilter and not may_have_facts(data, options):
-                out[i] = FileFacts(sf.path)
-                keep = retained + len(data) <= RETAIN_BYTES
-                skipped[i] = data if keep else None
-                retained += len(data) if keep else 0
+            data = _read(sf, config)
+            if isinstance(data, FileFacts):
+                out[i] = data
             else:
-                todo.append(Task(i, sf.path, sf.kind, config.extra_local_hosts, data))
+                ready = sniff(sf.path, data, sf.kind)
+                if ready is not None:
+                    out[i] = ready
+                elif config.prefilter and not may_have_facts(data, ExtractOptions(sf.kind, config.extra_local_hosts)):
+                    out[i] = FileFacts(sf.path)
+                    keep = retained + len(data) <= RETAIN_BYTES
+                    skipped[i] = data if keep else None
+                    retained += len(data) if keep else 0
+                else:
+                    todo.append(Task(i, sf.path, sf.kind, config.extra_local_hosts, data))
         if progress:
             progress(i + 1, len(files))
-    _extract(todo, out, cache, config)
+    keys.update(_extract(todo, out, cache, config))
 
+    if index is not None and unread and _signature(out) != index.signature:
+        unread = set()  # the properties looked for changed: every skipped file is read and checked
     seen: set[str] = set()
     while skipped:
         bindings = [b for ff in out if ff is not None for b in ff.facts if isinstance(b, ConfigBinding)]
@@ -78,6 +94,8 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
         uses = _property_uses(leaves, bindings)
         todo = []
         for i in sorted(skipped):
+            if i in unread:
+                continue  # checked against the same properties when the index was written
             data = skipped[i]
             if data is None:
                 read = _read(files[i], config)
@@ -85,10 +103,24 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
             if uses(data):
                 del skipped[i]
                 todo.append(Task(i, files[i].path, files[i].kind, config.extra_local_hosts, data))
-        _extract(todo, out, cache, config)
+        keys.update(_extract(todo, out, cache, config))
     if cache is not None and cache.written:
         cache.prune()
+    if index is not None:
+        entries = {}
+        for i, sf in enumerate(files):
+            if i in keys:
+                entries[sf.path] = (sf.size, sf.stamp, keys[i])
+            elif i in skipped:
+                entries[sf.path] = (sf.size, sf.stamp, None)
+        index.save(entries, _signature(out), started_ns)
     return [ff if ff is not None else FileFacts(files[i].path) for i, ff in enumerate(out)]
+
+
+def _signature(out: list) -> tuple:
+    """The config properties the second pass looks for, as data the stat index can compare."""
+    return tuple(sorted({(b.owner, b.attribute, _module_name(b.span.path))
+                         for ff in out if ff is not None for b in ff.facts if isinstance(b, ConfigBinding)}))
 
 
 def _property_uses(leaves: set[str], bindings: list[ConfigBinding]) -> Callable[[bytes], bool]:
@@ -130,6 +162,15 @@ def _read(sf: SourceFile, config: Config) -> bytes | FileFacts:
     return data
 
 
+def _open_index(cache, config: Config, root: str | os.PathLike[str] | None):
+    if cache is None or root is None:
+        return None
+    from .cache import StatIndex
+
+    options = f"{sorted(config.extra_local_hosts)}|{config.prefilter}|{config.max_file_size}"
+    return StatIndex(cache, Path(root), options)
+
+
 def _open_cache(config: Config, root: str | os.PathLike[str] | None):
     if not config.use_cache:
         return None
@@ -141,18 +182,19 @@ def _open_cache(config: Config, root: str | os.PathLike[str] | None):
     return FactsCache(directory)
 
 
-def _extract(tasks: list[Task], out: list, cache, config: Config) -> None:
-    """Fill ``out`` for ``tasks``: from the cache where it has them, else by parsing."""
+def _extract(tasks: list[Task], out: list, cache, config: Config) -> dict[int, str]:
+    """Fill ``out`` for ``tasks``: from the cache where it has them, else by parsing. Returns the
+    cache key of each task whose facts are (now) in the cache."""
     keys: dict[int, str] = {}
     misses: list[Task] = []
     for task in tasks:
         if cache is not None:
             key = cache.key(task.path, task.data, task.kind, task.extra_local_hosts)
+            keys[task.index] = key
             hit = cache.get(key, task.path)
             if hit is not None:
                 out[task.index] = hit
                 continue
-            keys[task.index] = key
         misses.append(task)
     jobs = workers_for(misses, config)
     if jobs > 1:
@@ -163,8 +205,13 @@ def _extract(tasks: list[Task], out: list, cache, config: Config) -> None:
         results = _in_process(misses, config.file_timeout)
     for index, facts in results:
         out[index] = facts
-        if cache is not None and not any(code in _UNCACHED for code, _ in facts.diagnostics):
+        if cache is None:
+            continue
+        if any(code in _UNCACHED for code, _ in facts.diagnostics):
+            keys.pop(index, None)
+        else:
             cache.put(keys[index], facts)
+    return keys
 
 
 _UNCACHED = frozenset({"timeout", "worker-crashed", "out-of-memory"})  # may pass next time

@@ -240,3 +240,70 @@ def test_prefilter_dispatch_to_bytes_or_text_checks(monkeypatch) -> None:
     assert may_have_facts(b"miss", ExtractOptions("t", frozenset({"devbox"})))
     assert may_have_facts(b"miss", ExtractOptions("n"))
     assert not may_have_facts(b"hit", ExtractOptions("no-frontend"))
+
+
+# ---------------------------------------------------------------------- the stat index (warm path)
+
+def _age(tree: Path, seconds: float = 3600) -> None:
+    """Put every file's mtime in the past, out of the index's racy window."""
+    past = time.time() - seconds
+    for p in tree.rglob("*"):
+        if p.is_file():
+            os.utime(p, (past, past))
+
+
+def _reads(monkeypatch) -> list[str]:
+    import scanner.extraction as extraction
+
+    seen: list[str] = []
+    real = extraction._read
+
+    def counting(sf, config):
+        seen.append(sf.path)
+        return real(sf, config)
+
+    monkeypatch.setattr(extraction, "_read", counting)
+    return seen
+
+
+def _tree(tmp_path: Path, bound: str) -> Path:
+    tree = tmp_path / "tree"
+    (tree / "src").mkdir(parents=True, exist_ok=True)
+    (tree / "src" / "config.ts").write_text(f'export const config = {{ {bound}: process.env.DATABASE_URL ?? "x" }};\n')
+    (tree / "src" / "db.ts").write_text('import { config } from "./config";\nexport const open = () => connect(config.dbUrl);\n')
+    (tree / "src" / "math.ts").write_text("export const add = (a: number, b: number) => a + b;\n")
+    return tree
+
+
+def test_warm_scan_reads_no_unchanged_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    tree = _tree(tmp_path, "dbUrl")
+    _age(tree)
+    cold = outcome(tree, jobs=1)
+    reads = _reads(monkeypatch)
+    assert outcome(tree, jobs=1) == cold
+    assert reads == []
+    (tree / "src" / "math.ts").write_text('export const url = "http://localhost:1";\n')
+    changed = outcome(tree, jobs=1)
+    assert reads == ["src/math.ts"] and changed != cold
+
+
+def test_warm_scan_rechecks_skipped_files_when_bindings_change(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    tree = _tree(tmp_path, "other")
+    _age(tree)
+    scan(tree, Config(jobs=1))
+    (tree / "src" / "config.ts").write_text('export const config = { dbUrl: process.env.DATABASE_URL ?? "x" };\n')
+    result = scan(tree, Config(jobs=1))
+    (variable,) = [v for v in result.inventory.variables if v.name == "DATABASE_URL"]
+    assert [u["path"] for u in variable.uses] == ["src/db.ts"]
+    assert outcome(tree, jobs=1) == outcome(tree, jobs=1, use_cache=False)
+
+
+def test_files_changed_just_before_the_index_are_read_again(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    tree = _tree(tmp_path, "dbUrl")
+    scan(tree, Config(jobs=1))  # mtimes are "now": inside the racy window
+    reads = _reads(monkeypatch)
+    scan(tree, Config(jobs=1))
+    assert sorted(reads) == ["src/config.ts", "src/db.ts", "src/math.ts"]
