@@ -11,18 +11,19 @@ chunk. Workers build their parsers and compiled queries once (the frontends ``lr
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import time
 from collections import deque
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ._factcodec import pack, unpack
 from .facts import FileFacts
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 CHUNK_FILES = 16  # files per message: amortises the pipe without starving a worker at the end
 
@@ -45,7 +46,7 @@ def run_task(task: Task) -> FileFacts:
     return extract_bytes(task.path, task.data, ExtractOptions(task.kind, task.extra_local_hosts))
 
 
-def _worker(conn: Connection) -> None:
+def _worker(conn: "Connection") -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     while True:
         try:
@@ -63,6 +64,8 @@ def _worker(conn: Connection) -> None:
 
 
 def _context():
+    import multiprocessing  # here, not at the top: a scan that never forks does not pay for it
+
     methods = multiprocessing.get_all_start_methods()
     # fork starts in milliseconds and shares the parent's imports; elsewhere (macOS, Windows) spawn.
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn")
@@ -99,6 +102,8 @@ class _Worker:
 
 def run(tasks: list[Task], jobs: int, timeout: float) -> Iterator[tuple[int, FileFacts]]:
     """Extract ``tasks`` in ``jobs`` processes; yields (index, facts) once per task, in any order."""
+    from multiprocessing.connection import wait
+
     ctx = _context()
     queue: deque[list[Task]] = deque(tasks[i:i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES))
     workers = [_Worker(ctx) for _ in range(max(1, min(jobs, len(queue))))]
