@@ -200,6 +200,7 @@ def _extract(tasks: list[Task], out: list, cache, config: Config) -> dict[int, s
     if jobs > 1:
         from . import pool
 
+        _warm({task.kind for task in misses})
         results = pool.run(misses, jobs, config.file_timeout)
     else:
         results = _in_process(misses, config.file_timeout)
@@ -215,6 +216,17 @@ def _extract(tasks: list[Task], out: list, cache, config: Config) -> dict[int, s
 
 
 _UNCACHED = frozenset({"timeout", "worker-crashed", "out-of-memory"})  # may pass next time
+
+
+def _warm(kinds: set[str]) -> None:
+    """Let each frontend build its parsers and queries before the workers fork (``warm(kind)``)."""
+    from .languages import frontend_for
+
+    for kind in sorted(kinds):
+        frontend = frontend_for(kind)
+        warm = getattr(frontend, "warm", None)
+        if warm is not None:
+            warm(kind)
 
 
 def workers_for(tasks: list[Task], config: Config) -> int:

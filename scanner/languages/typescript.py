@@ -138,6 +138,15 @@ def _collect(tsx: bool, name: str, root) -> tuple[dict[str, list], dict[tuple[st
     return captures, pairs
 
 
+def warm(kind: str) -> None:
+    """Build the parser and every compiled query for ``kind`` now: before worker processes fork,
+    so that they share them instead of each compiling its own (about 0.2 s of CPU apiece)."""
+    tsx = kind != "typescript"
+    _parser(tsx)
+    for name in _query_sources():
+        _query(tsx, name)
+
+
 @lru_cache(maxsize=2)
 def _parser(tsx: bool):
     from tree_sitter import Parser
