@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -107,7 +106,7 @@ class FactsCache:
             return
         try:
             try:
-                os.write(fd, blob)
+                _write_all(fd, blob)
             finally:
                 os.close(fd)
             os.replace(tmp, entry)
@@ -217,18 +216,27 @@ class StatIndex:
     def save(self, entries: dict, signature: tuple, started_ns: int) -> None:
         if entries == self.entries and signature == self.signature and not self.racy:
             return
+        tmp = f"{self.file}.tmp-{os.getpid()}"
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             blob = _MAGIC + pickle.dumps((started_ns, signature, entries), protocol=pickle.HIGHEST_PROTOCOL)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=str(self.file.parent))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except OSError:
             return
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
+            try:
+                _write_all(fd, blob)
+            finally:
+                os.close(fd)
             os.replace(tmp, self.file)
         except OSError:
             _unlink(tmp)
+
+
+def _write_all(fd: int, blob: bytes) -> None:
+    view = memoryview(blob)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _unlink(path: str) -> int:
