@@ -22,11 +22,13 @@ import re
 import signal
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .config import Config
 from .discover import SourceFile
+from ._factcodec import pack, unpack
 from .facts import ConfigBinding, FileFacts
 from .languages import ExtractOptions, may_have_facts, sniff
 from .pool import Task, cpu_count, run_task
@@ -38,6 +40,9 @@ ProgressFn = Callable[[int, int], None]
 #: 8% of the parse time in the parent (pipes, unpickling), against about 3 MB/s parsed per core;
 #: that breaks even near 120 KB. Twice that leaves room for a slower fork or a busy machine.
 POOL_MIN_BYTES = 256_000
+#: The same judgement before the pre-filter has run: about 40% of the bytes of a TypeScript tree
+#: pass it, and the workers then also pre-filter.
+POOL_MIN_READ_BYTES = 640_000
 #: Bytes of pre-filtered files kept for the second pass; past this they are read again.
 RETAIN_BYTES = 16 * 1024 * 1024
 
@@ -54,6 +59,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
     unread: set[int] = set()  # skipped on the stat index's word, never read this run
     retained = 0
     todo: list[Task] = []
+    unknown: list[int] = []  # files the stat index cannot answer for
     for i, sf in enumerate(files):
         known, key = index.lookup(sf.path, sf.size, sf.stamp) if index is not None else (False, None)
         if known and key is None:
@@ -64,22 +70,53 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
             out[i] = hit
             keys[i] = key
         else:
-            data = _read(sf, config)
-            if isinstance(data, FileFacts):
-                out[i] = data
+            unknown.append(i)
+    jobs = _jobs_for_reading([files[i] for i in unknown], config)
+    if jobs > 1:
+        # Workers read, pre-filter, consult the cache and parse; this process only collects.
+        _warm({files[i].kind for i in unknown})
+        cache_dir = str(cache.root.parent) if cache is not None else None
+        tasks = [FileTask(i, files[i].path, files[i].abspath, files[i].kind, config.extra_local_hosts,
+                          config.max_file_size, config.prefilter, cache_dir) for i in unknown]
+        from . import pool
+
+        for done, (task, result, lost) in enumerate(pool.run_raw(tasks, jobs, config.file_timeout, process_file), 1):
+            i = task.index
+            if lost is not None:
+                out[i] = FileFacts(task.path, diagnostics=(lost,))
+            elif result[0] == "skipped":
+                out[i] = FileFacts(task.path)
+                keep = retained + len(result[1]) <= RETAIN_BYTES
+                skipped[i] = result[1] if keep else None
+                retained += len(result[1]) if keep else 0
             else:
-                ready = sniff(sf.path, data, sf.kind)
-                if ready is not None:
-                    out[i] = ready
-                elif config.prefilter and not may_have_facts(data, ExtractOptions(sf.kind, config.extra_local_hosts)):
-                    out[i] = FileFacts(sf.path)
-                    keep = retained + len(data) <= RETAIN_BYTES
-                    skipped[i] = data if keep else None
-                    retained += len(data) if keep else 0
-                else:
-                    todo.append(Task(i, sf.path, sf.kind, config.extra_local_hosts, data))
+                _status, packed, key, wrote = result
+                out[i] = unpack(packed)
+                if key is not None:
+                    keys[i] = key
+                if wrote and cache is not None:
+                    cache.written += 1
+            if progress:
+                progress(len(files) - len(unknown) + done, len(files))
+        unknown = []
+    for n, i in enumerate(unknown, 1):
+        sf = files[i]
+        data = _read(sf, config)
+        if isinstance(data, FileFacts):
+            out[i] = data
+        else:
+            ready = sniff(sf.path, data, sf.kind)
+            if ready is not None:
+                out[i] = ready
+            elif config.prefilter and not may_have_facts(data, ExtractOptions(sf.kind, config.extra_local_hosts)):
+                out[i] = FileFacts(sf.path)
+                keep = retained + len(data) <= RETAIN_BYTES
+                skipped[i] = data if keep else None
+                retained += len(data) if keep else 0
+            else:
+                todo.append(Task(i, sf.path, sf.kind, config.extra_local_hosts, data))
         if progress:
-            progress(i + 1, len(files))
+            progress(len(files) - len(unknown) + n, len(files))
     keys.update(_extract(todo, out, cache, config))
 
     if index is not None and unread and _signature(out) != index.signature:
@@ -117,6 +154,68 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
     return [ff if ff is not None else FileFacts(files[i].path) for i, ff in enumerate(out)]
 
 
+@dataclass(frozen=True, slots=True)
+class FileTask:
+    """One file for a worker that reads it itself (the pool's first pass)."""
+
+    index: int
+    path: str
+    abspath: str
+    kind: str
+    extra_local_hosts: frozenset[str]
+    max_file_size: int
+    prefilter: bool
+    cache_dir: str | None  # None: no cache
+
+
+_WORKER_CACHES: dict[str, object] = {}
+
+
+def process_file(task: FileTask) -> tuple:
+    """Read, sniff, pre-filter, look up, parse, store: the first pass for one file, in a worker.
+
+    Returns ``("skipped", bytes)`` for a file the pre-filter rejects (the bytes serve the second
+    pass), else ``("done", packed facts, cache key or None, whether the cache was written)``.
+    """
+    data = _read_file(task.path, task.abspath, task.max_file_size)
+    if isinstance(data, FileFacts):
+        return ("done", pack(data), None, False)
+    ready = sniff(task.path, data, task.kind)
+    if ready is not None:
+        return ("done", pack(ready), None, False)
+    options = ExtractOptions(task.kind, task.extra_local_hosts)
+    if task.prefilter and not may_have_facts(data, options):
+        return ("skipped", data)
+    cache = None
+    if task.cache_dir is not None:
+        from .cache import FactsCache
+
+        cache = _WORKER_CACHES.get(task.cache_dir)
+        if cache is None:
+            cache = _WORKER_CACHES[task.cache_dir] = FactsCache(task.cache_dir)
+    key = cache.key(task.path, data, task.kind, task.extra_local_hosts) if cache is not None else None
+    if cache is not None:
+        hit = cache.get(key, task.path)
+        if hit is not None:
+            return ("done", pack(hit), key, False)
+    facts = run_task(Task(task.index, task.path, task.kind, task.extra_local_hosts, data))
+    if cache is None or any(code in _UNCACHED for code, _ in facts.diagnostics):
+        return ("done", pack(facts), None, False)
+    cache.put(key, facts)
+    return ("done", pack(facts), key, True)
+
+
+def _jobs_for_reading(files: list[SourceFile], config: Config) -> int:
+    """Workers for the first pass, judged before any file is read: by the bytes to read."""
+    if config.jobs:
+        return max(1, min(config.jobs, len(files)))
+    size = sum(sf.size for sf in files)
+    cpus = cpu_count()
+    if cpus < 2 or size < POOL_MIN_READ_BYTES:
+        return 1
+    return max(2, min(cpus, size // POOL_MIN_READ_BYTES))
+
+
 def _signature(out: list) -> tuple:
     """The config properties the second pass looks for, as data the stat index can compare."""
     return tuple(sorted({(b.owner, b.attribute, _module_name(b.span.path))
@@ -150,15 +249,19 @@ def _module_name(path: str) -> str:
 
 
 def _read(sf: SourceFile, config: Config) -> bytes | FileFacts:
+    return _read_file(sf.path, sf.abspath, config.max_file_size)
+
+
+def _read_file(path: str, abspath: str, max_size: int) -> bytes | FileFacts:
     try:
-        with open(sf.abspath, "rb") as fh:
-            data = fh.read(config.max_file_size + 1)
+        with open(abspath, "rb") as fh:
+            data = fh.read(max_size + 1)
     except FileNotFoundError:
-        return FileFacts(sf.path, diagnostics=(("vanished", "skipped: the file disappeared during the scan"),))
+        return FileFacts(path, diagnostics=(("vanished", "skipped: the file disappeared during the scan"),))
     except OSError as exc:
-        return FileFacts(sf.path, diagnostics=(("unreadable", f"skipped: cannot read ({exc.strerror})"),))
-    if len(data) > config.max_file_size:
-        return FileFacts(sf.path, diagnostics=(("too-large", f"skipped: over the {config.max_file_size}-byte limit"),))
+        return FileFacts(path, diagnostics=(("unreadable", f"skipped: cannot read ({exc.strerror})"),))
+    if len(data) > max_size:
+        return FileFacts(path, diagnostics=(("too-large", f"skipped: over the {max_size}-byte limit"),))
     return data
 
 

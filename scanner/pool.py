@@ -46,7 +46,16 @@ def run_task(task: Task) -> FileFacts:
     return extract_bytes(task.path, task.data, ExtractOptions(task.kind, task.extra_local_hosts))
 
 
-def _worker(conn: "Connection") -> None:
+def _extract_packed(task: Task):
+    """``run_task`` as a worker runs it: facts packed for the pipe."""
+    return pack(run_task(task))
+
+
+_OUT_OF_MEMORY = "out-of-memory"  # what a worker sends instead of a result when the work ran out of memory
+LOST_MEMORY = ("out-of-memory", "skipped: ran out of memory")
+
+
+def _worker(conn: "Connection", work) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     while True:
         try:
@@ -57,10 +66,10 @@ def _worker(conn: "Connection") -> None:
             return
         for task in chunk:
             try:
-                facts = run_task(task)
+                result = work(task)
             except MemoryError:
-                facts = FileFacts(task.path, diagnostics=(("out-of-memory", "skipped: ran out of memory"),))
-            conn.send((task.index, pack(facts)))
+                result = _OUT_OF_MEMORY
+            conn.send((task.index, result))
 
 
 def _context():
@@ -72,15 +81,15 @@ def _context():
 
 
 class _Worker:
-    def __init__(self, ctx) -> None:
+    def __init__(self, ctx, work) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker, args=(child,), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, work), daemon=True)
         self.proc.start()
         child.close()
-        self.inflight: deque[Task] = deque()
+        self.inflight: deque = deque()
         self.since = 0.0
 
-    def give(self, chunk: list[Task]) -> None:
+    def give(self, chunk: list) -> None:
         self.inflight.extend(chunk)
         self.since = time.monotonic()
         self.conn.send(chunk)
@@ -102,13 +111,22 @@ class _Worker:
 
 def run(tasks: list[Task], jobs: int, timeout: float) -> Iterator[tuple[int, FileFacts]]:
     """Extract ``tasks`` in ``jobs`` processes; yields (index, facts) once per task, in any order."""
+    for task, result, lost in run_raw(tasks, jobs, timeout, _extract_packed):
+        yield task.index, FileFacts(task.path, diagnostics=(lost,)) if lost else unpack(result)
+
+
+def run_raw(tasks: list, jobs: int, timeout: float, work) -> Iterator[tuple[object, object, tuple[str, str] | None]]:
+    """Run ``work(task)`` for every task in ``jobs`` processes; yields (task, result, lost) once per
+    task, in any order. ``lost`` is a (code, message) diagnostic when the task got no result (its
+    worker timed out, died or ran out of memory); ``work`` must be a module-level function and
+    each task needs ``index`` and ``path``."""
     import gc
     from multiprocessing.connection import wait
 
     ctx = _context()
     gc.freeze()  # forked workers then leave the parent's objects alone: no GC passes, no copied pages
-    queue: deque[list[Task]] = deque(tasks[i:i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES))
-    workers = [_Worker(ctx) for _ in range(max(1, min(jobs, len(queue))))]
+    queue: deque[list] = deque(tasks[i:i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES))
+    workers = [_Worker(ctx, work) for _ in range(max(1, min(jobs, len(queue))))]
     remaining = len(tasks)
     try:
         while remaining:
@@ -125,12 +143,11 @@ def run(tasks: list[Task], jobs: int, timeout: float) -> Iterator[tuple[int, Fil
                 lost = None
                 try:
                     while w.inflight and w.conn.poll():
-                        index, packed = w.conn.recv()
-                        facts = unpack(packed)
-                        w.inflight.popleft()
+                        _index, result = w.conn.recv()
+                        task = w.inflight.popleft()
                         w.since = time.monotonic()
                         remaining -= 1
-                        yield index, facts
+                        yield (task, None, LOST_MEMORY) if result == _OUT_OF_MEMORY else (task, result, None)
                 except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError):
                     lost = ("worker-crashed", "skipped: the worker process reading it died")
                 if not w.inflight:
@@ -148,9 +165,9 @@ def run(tasks: list[Task], jobs: int, timeout: float) -> Iterator[tuple[int, Fil
                 w.stop(kill=True)
                 if rest:
                     queue.appendleft(rest)
-                workers[i] = _Worker(ctx)
+                workers[i] = _Worker(ctx, work)
                 remaining -= 1
-                yield task.index, FileFacts(task.path, diagnostics=(lost,))
+                yield task, None, lost
     finally:
         for w in workers:
             w.stop(kill=bool(w.inflight))

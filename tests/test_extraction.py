@@ -307,3 +307,33 @@ def test_files_changed_just_before_the_index_are_read_again(tmp_path, monkeypatc
     reads = _reads(monkeypatch)
     scan(tree, Config(jobs=1))
     assert sorted(reads) == ["src/config.ts", "src/db.ts", "src/math.ts"]
+
+
+@pytest.mark.skipif(not FORK, reason="the pool test forks")
+def test_pool_reads_in_workers_with_the_cache(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    expected = outcome(root, jobs=1, use_cache=False)
+    assert outcome(root, jobs=2) == expected  # cold: workers write the cache
+    for index in (tmp_path / "cache").glob("index-*/*"):
+        index.unlink()  # no stat index: workers answer from the content cache
+    assert outcome(root, jobs=2) == expected
+
+
+def _crash_on_manager(task):
+    if task.path.endswith("manager.ts"):
+        os.kill(os.getpid(), 9)
+    return real_process_file(task)
+
+
+real_process_file = __import__("scanner.extraction", fromlist=["process_file"]).process_file
+
+
+@pytest.mark.skipif(not FORK, reason="the workers inherit the patched function by forking")
+def test_a_worker_crash_in_a_scan_costs_one_file(monkeypatch) -> None:
+    import scanner.extraction as extraction
+
+    monkeypatch.setattr(extraction, "process_file", _crash_on_manager)
+    result = scan(ROOT / "fixtures" / "growqr-backend", Config(jobs=2, use_cache=False))
+    assert [(d.path, d.code) for d in result.diagnostics if d.code == "worker-crashed"] == [("src/docker/manager.ts", "worker-crashed")]
+    assert result.findings
