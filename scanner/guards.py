@@ -1,0 +1,173 @@
+"""The vocabulary of routes: which guards say admin or sign-in, which routes look like demo or seed routes.
+
+Judgements about names and path strings, never about syntax: the frontends use them to tag
+route effects, ``routing.py`` to give each route a verdict. Like ``lexicon``, the tables here are
+the one place to extend the vocabulary; the word lists match whole words (``lexicon.words``), so
+``seedDemoHome``, ``seed-demo`` and ``SEED_DEMO`` read alike.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lexicon import words
+
+#: Words in a guard's name or arguments that restrict a route to some users, not to any signed-in one.
+ADMIN_WORDS = frozenset({
+    "admin", "admins", "administrator", "administrators", "role", "roles", "staff", "superuser",
+    "superusers", "superadmin", "sudo", "ops", "operator", "operators", "rbac", "acl", "permission",
+    "permissions", "privileged", "internal", "maintainer", "maintainers",
+})
+#: Words that say a guard checks that the caller is signed in (or a known service).
+AUTH_WORDS = frozenset({
+    "auth", "authenticate", "authenticated", "authentication", "authorize", "authorized", "authorization",
+    "login", "logged", "session", "jwt", "token", "passport", "clerk", "protect", "protected", "verify",
+    "verified", "user", "guard", "signed", "signin", "bearer", "oauth", "firebase", "supabase", "cognito",
+    "credentials", "apikey", "key", "keys", "secured", "secure", "ensure", "principal", "identity", "member",
+    "account", "kinde", "lucia", "nextauth", "authjs",
+})
+#: Words that turn a guard-looking name into its opposite (``@Public()``, ``optionalAuth``, ``SkipAuth``).
+NOT_GUARD_WORDS = frozenset({"public", "anonymous", "optional", "skip", "bypass", "no", "without", "allow",
+                             "rate", "limit", "limiter", "throttle", "cors", "csrf", "validate", "validation",
+                             "log", "logger", "cache", "parse", "body", "json"})
+
+#: Path or handler words that by themselves mark a demo, seed or debug route.
+DEMO_WORDS = frozenset({"demo", "demos", "seed", "seeds", "seeding", "seeder", "debug", "mock", "mocks", "e2e",
+                        "cypress", "playwright", "backdoor", "fixture", "fixtures", "faker", "populate"})
+#: Words next to ``demo``/``mock`` that mean a product feature: a "request a demo" form, a mock interview.
+PRODUCT_WORDS = frozenset({"request", "requests", "book", "booking", "bookings", "schedule", "scheduled",
+                           "interview", "interviews", "exam", "exams", "quiz", "quizzes", "call", "calls",
+                           "video", "videos", "phrase", "mnemonic", "wallet", "sentry"})
+#: ``fixture`` alone is a sports word; it marks a demo route only next to one of these.
+FIXTURE_COMPANIONS = frozenset({"load", "loaddata", "seed", "reset", "test", "tests", "testing", "install",
+                                "apply", "dev", "demo", "data", "db", "database"})
+#: ``populate`` alone is an ORM verb; it marks a demo route only next to one of these.
+POPULATE_COMPANIONS = frozenset({"db", "database", "data", "demo", "test", "dummy", "sample", "fake"})
+#: ``reset`` alone is a password reset; it marks a demo route next to one of these.
+RESET_COMPANIONS = frozenset({"db", "database", "data", "all", "state", "everything", "test", "tests", "testing",
+                              "dev", "demo", "seed", "fixtures", "sandbox", "e2e", "cypress", "playwright", "env",
+                              "environment", "tables", "schema"})
+RESET_WORDS = frozenset({"reset", "wipe", "truncate", "purge", "nuke", "drop"})
+#: Words of a password-reset flow: they keep ``reset`` a product route.
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pin", "otp", "mfa", "email", "token",
+                            "credentials", "link", "code", "request", "verify", "confirm", "forgot"})
+LOGIN_WORDS = frozenset({"login", "signin", "auth", "session", "token", "impersonate", "sudo"})
+TEST_LOGIN_WORDS = frozenset({"test", "testing", "dev", "fake", "backdoor", "e2e", "dummy", "magic", "as"})
+
+#: Flag names that gate demo data or dev-only routes when true.
+DEMO_FLAG_WORDS = frozenset({"demo", "demos", "seed", "seeding", "mock", "mocks", "fixtures", "debug", "dev",
+                             "testing", "e2e", "sandbox", "fake", "sample"})
+
+_PARAM = re.compile(r"^(?::.*|\{.*\}|\[.*\]|<.*>|\*.*|\(.*\)|\$.*)$")
+
+
+@lru_cache(maxsize=8192)
+def classify_guard(text: str, extra_admin: frozenset[str] = frozenset()) -> str | None:
+    """``"admin"``, ``"auth"`` or None for one guard as written: a name, a call, a decorator.
+
+    ``requireRole("admin")`` and ``IsAdminUser`` are admin; ``requireAuth`` and
+    ``Depends(get_current_user)`` are auth; ``rateLimit`` and ``@Public()`` are neither.
+    ``extra_admin`` holds user-declared admin guard names, matched exactly or by last name.
+    """
+    stripped = text.strip().lstrip("@")
+    head = re.split(r"[(\s]", stripped, maxsplit=1)[0]
+    if extra_admin and (head in extra_admin or head.rsplit(".", 1)[-1] in extra_admin):
+        return "admin"
+    ws = set(words(stripped))
+    head_ws = set(words(head))
+    if head_ws & NOT_GUARD_WORDS and not head_ws & ADMIN_WORDS:
+        return None
+    if ws & ADMIN_WORDS:
+        return "admin"
+    if ws & AUTH_WORDS:
+        return "auth"
+    if "required" in head_ws or "permission" in ws:  # login_required, staff_member_required
+        return "auth"
+    return None
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """``lexicon.words`` that keeps ``e2e`` whole."""
+    if "2" not in name:
+        return words(name)
+    out: list[str] = []
+    for part in re.split(r"(?i)(?<![a-z])(e2e)(?![a-z])", name):
+        out.extend(["e2e"] if part.lower() == "e2e" else words(part))
+    return tuple(out)
+
+
+def path_words(path: str) -> list[str]:
+    """The words of a route path, parameters left out: ``/home/:id/seed-demo`` -> home, seed, demo."""
+    out: list[str] = []
+    for segment in re.split(r"[/.]", path):
+        segment = segment.strip("^$?")
+        if not segment or _PARAM.match(segment):
+            continue
+        out.extend(_words(segment))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _demo_word(ws: tuple[str, ...]) -> str | None:
+    have = set(ws)
+    for w in ws:
+        if w not in DEMO_WORDS:
+            continue
+        if w in {"demo", "demos", "mock", "mocks"} and have & PRODUCT_WORDS:
+            continue
+        if w in {"seed", "seeds"} and have & {"phrase", "mnemonic", "wallet", "random"}:
+            continue
+        if w in {"fixture", "fixtures"} and not have & FIXTURE_COMPANIONS:
+            continue
+        if w == "populate" and not have & POPULATE_COMPANIONS:
+            continue
+        if w == "debug" and "sentry" in have:
+            return "debug"
+        return w
+    if have & RESET_WORDS and have & RESET_COMPANIONS and not have & PASSWORD_WORDS:
+        return "reset"
+    if have & LOGIN_WORDS and have & TEST_LOGIN_WORDS and not have & {"password", "passwd", "pwd", "forgot"}:
+        if "as" in have and not have & {"login", "impersonate", "sudo"}:
+            return None
+        return "test-login"
+    return None
+
+
+def demo_match(path: str, handler: str = "") -> str | None:
+    """Why a route looks like a demo/seed/debug route (the word that says so), or None.
+
+    The path and the handler name are judged apart, so a ``/reset-password`` path does not
+    borrow ``test`` from a handler in a test helper.
+    """
+    found = _demo_word(tuple(path_words(path)))
+    if found:
+        return found
+    name = handler.rsplit(".", 1)[-1] if handler and not handler.startswith("<") else ""
+    return _demo_word(_words(name)) if name else None
+
+
+def is_demo_flag(name: str) -> bool:
+    """A flag that turns demo or dev-only behaviour on: ``DEMO_DATA_ENABLED``, ``features.seedData``."""
+    return bool(set(words(name)) & DEMO_FLAG_WORDS)
+
+
+_FALSY = frozenset({"", "false", "0", "no", "off", "n", "none", "null", "undefined"})
+
+
+def truthy(value: str | None) -> bool:
+    """How a config value reads as a boolean: unset, empty, ``false``, ``0``, ``no``, ``off`` are false."""
+    return value is not None and value.strip().lower() not in _FALSY
+
+
+def holds(op: str, value: str | None, actual: str | None) -> bool:
+    """Whether a test ``<variable> op value`` holds when the variable is ``actual`` (None: unset)."""
+    if op == "==":
+        return actual is not None and actual.strip().lower() == (value or "").strip().lower()
+    if op == "!=":
+        return actual is None or actual.strip().lower() != (value or "").strip().lower()
+    if op == "truthy":
+        return truthy(actual)
+    if op == "falsy":
+        return not truthy(actual)
+    return False
