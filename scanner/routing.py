@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 _MAX_DEPTH = 16
+INLINE = "in handler: "  # how a frontend marks a test made inside the handler rather than around it
 _NEGATE = {"==": "!=", "!=": "==", "truthy": "falsy", "falsy": "truthy"}
 
 
@@ -202,7 +203,7 @@ class _Resolver:
         if admin:
             verdict, reason = "guarded", f"admin guard `{admin[0]}`"
         elif strong:
-            verdict, reason = "guarded", f"registered only when `{strong[0].text}`"
+            verdict, reason = "guarded", _only_when(strong[0].text)
         elif weak:
             verdict, reason = "weak", weak[0].weak or ""
         elif auth:
@@ -249,6 +250,12 @@ class _Resolver:
         """The values a variable takes where it is unset: literal defaults seen in this file, else None."""
         here = [r.default for r in self.reads.get(name, ()) if r.span.path == path and r.default is not None]
         return here or [None]
+
+
+def _only_when(text: str) -> str:
+    if text.startswith(INLINE):
+        return f"answers only when `{text[len(INLINE):]}`"
+    return f"registered only when `{text}`"
 
 
 def _weak_reason(subject: str, op: str, value: str | None, default: str | None) -> str:

@@ -260,7 +260,8 @@ class _Routes:
                 ptype = param.child_by_field_name("type") if param is not None and param.type != "identifier" else None
                 typed = ptype is not None and any(t in f.text(ptype) for t in ROUTER_TYPES)
                 if typed or name in ROUTER_PARAM_NAMES or _router_name(name):
-                    fw = "fastify" if "Fastify" in (f.text(ptype) if ptype is not None else "") or name == "fastify" else ""
+                    fw = "fastify" if "Fastify" in (f.text(ptype) if ptype is not None else "") or name == "fastify" \
+                        or _registered_plugin(f, fn) else ""
                     return self.function_name(fn), fw, "", "declared"
                 return None
             if name in CLIENT_NAMES:
@@ -554,7 +555,9 @@ class _Routes:
         cls_name = f.text(name_node) if name_node is not None else "<class>"
         body = cls.child_by_field_name("body")
         pending: list = []
-        for member in body.children if body is not None else ():
+        for member in body.named_children if body is not None else ():
+            if member.type == "comment":
+                continue
             if member.type == "decorator":
                 pending.append(member)
                 continue
@@ -715,7 +718,7 @@ class _Routes:
                 text = _short(_strip_parens(f.text(cond)))
                 kind = vocab.classify_guard(text)
                 if kind is not None:
-                    guards.append(f"check `{text}`")
+                    guards.append(f"check {text}")
             else:
                 call = _statement_call(s)
                 if call is not None:
@@ -794,7 +797,8 @@ class _Routes:
         case_value = f.evaluate(value)
         if subject is None or case_value is None:
             return []
-        text = f"{f.text(inner)} == {f.text(value)}"
+        subject_text = f.text(inner) if " " not in f.text(inner) else f"({f.text(inner)})"
+        text = f"{subject_text} === {f.text(value)}"
         return [Condition(f.span(value), text, subject[0], subject[1], "==", case_value)]
 
     def _tests(self, cond, negate: bool, prefix: str = "") -> list[Condition]:
@@ -807,9 +811,7 @@ class _Routes:
                 continue
             if neg:
                 atom = atom.negated()
-            text = _strip_parens(f.text(leaf))
-            simple = re.fullmatch(r"[\w$.?]+(\(\))?", text) is not None
-            shown = text if not neg else (f"!{text}" if simple else f"!({text})")
+            shown = _negated_text(f, leaf) if neg else _strip_parens(f.text(leaf))
             out.append(Condition(f.span(leaf), prefix + shown, atom.subject, atom.ref, atom.op, atom.value,
                                  atom.presence))
         return out
@@ -943,6 +945,15 @@ def _is_handler(node, strict: bool) -> bool:
     return node.type in {"identifier", "member_expression", "call_expression"}
 
 
+def _registered_plugin(f, fn) -> bool:
+    """``fastify.register(async (instance) => …)``: the function is an inline Fastify plugin."""
+    args = fn.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    return callee is not None and callee.type == "member_expression" and \
+        f.text(callee.child_by_field_name("property")) == "register"
+
+
 def _decorator_name(f, decorator) -> str | None:
     inner = decorator.named_children[0] if decorator.named_children else None
     if inner is None:
@@ -1005,6 +1016,23 @@ def _has_role_test(f, body) -> bool:
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_FLIP = {"===": "!==", "!==": "===", "==": "!=", "!=": "=="}
+
+
+def _negated_text(f, node) -> str:
+    """``a !== "x"`` negated reads ``a === "x"``; ``isProd`` reads ``!isProd``; others ``!(…)``."""
+    node = _unwrap(node)
+    text = _strip_parens(f.text(node))
+    if node.type == "binary_expression":
+        op = node.child_by_field_name("operator")
+        if op.type in _FLIP:
+            return f.text(node.child_by_field_name("left")) + f" {_FLIP[op.type]} " + \
+                f.text(node.child_by_field_name("right"))
+    if re.fullmatch(r"[\w$.?]+(\(\))?", text):
+        return "!" + text
+    return f"!({text})"
 
 
 def _strip_parens(text: str) -> str:
