@@ -238,15 +238,19 @@ class Script:
 
 @dataclass(frozen=True, slots=True)
 class GuardDef:
-    """A function whose body checks a role (``req.user.role !== "admin"``) though its name may not say so.
+    """A function that guards whatever calls it, found by its body rather than its name.
 
-    ``project.py`` classifies a route's guard ``checkAccess`` as an admin guard when the module it
-    is imported from (or its own file) defines it with ``kind="admin"``.
+    ``kind="admin"``: the body tests a role (``req.user.role !== "admin"``), so a route guard
+    named ``checkAccess`` is an admin guard. ``kind="environment"``: the body lets a request on
+    only under ``tests`` (``if (process.env.NODE_ENV === "production") return res.status(404)``,
+    ``if (!isProd) return next()``), so a route whose guard or handler it is answers only there.
+    ``project.py`` finds definitions through the importing file's ``imports``.
     """
 
     span: Span
     name: str
-    kind: str  # "admin"; the only kind a name alone cannot tell
+    kind: str  # "admin" or "environment"
+    tests: tuple[Condition, ...] = ()  # for "environment": what holds when the request gets through
 
 
 @dataclass(frozen=True, slots=True)

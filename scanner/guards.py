@@ -62,29 +62,45 @@ DEMO_FLAG_WORDS = frozenset({"demo", "demos", "seed", "seeding", "mock", "mocks"
 _PARAM = re.compile(r"^(?::.*|\{.*\}|\[.*\]|<.*>|\*.*|\(.*\)|\$.*)$")
 
 
+#: Callees that only wrap the guard they are given: ``Depends(get_current_user)``, ``UseGuards(RolesGuard)``.
+WRAPPERS = frozenset({"Depends", "Security", "UseGuards", "fastapi.Depends", "fastapi.Security"})
+#: Callee verbs that restrict a route by their arguments: ``restrictTo("admin")``, ``only("ops")``.
+RESTRICT_WORDS = frozenset({"restrict", "only", "permit", "can", "check", "require", "requires", "ensure", "has",
+                            "access", "must", "allowed", "policy", "policies", "scope", "scopes", "acl", "gate"})
+
+
 @lru_cache(maxsize=8192)
 def classify_guard(text: str, extra_admin: frozenset[str] = frozenset()) -> str | None:
     """``"admin"``, ``"auth"`` or None for one guard as written: a name, a call, a decorator.
 
-    ``requireRole("admin")`` and ``IsAdminUser`` are admin; ``requireAuth`` and
-    ``Depends(get_current_user)`` are auth; ``rateLimit`` and ``@Public()`` are neither.
-    ``extra_admin`` holds user-declared admin guard names, matched exactly or by last name.
+    The callee's name decides whether it is a guard at all; its arguments can then make it an
+    admin guard: ``requireRole("admin")``, ``auth("admin")``, ``restrictTo("ops")``.
+    ``requireAuth`` and ``Depends(get_current_user)`` are auth; ``rateLimit``, ``@Public()``
+    and ``@SerializeOptions({ groups: ["admin"] })`` are neither. ``extra_admin`` holds
+    user-declared admin guard names, matched exactly or by last name.
     """
-    stripped = text.strip().lstrip("@")
-    head = re.split(r"[(\s]", stripped, maxsplit=1)[0]
+    stripped = text.strip().lstrip("@").strip()
+    head, _, rest = stripped.partition("(")
+    head = head.strip()
+    if head in {"require", "import", "await import"}:  # a module, not a guard
+        return None
+    if head in WRAPPERS and rest:
+        return classify_guard(rest.rsplit(")", 1)[0], extra_admin)
     if extra_admin and (head in extra_admin or head.rsplit(".", 1)[-1] in extra_admin):
         return "admin"
-    ws = set(words(stripped))
-    head_ws = set(words(head))
+    head_ws = set(_words(head.split(" ", 1)[0] if " " in head and not rest else head))
+    if " " in head and not rest:  # "check user.role !== 'admin'": a verb, then what it checks
+        verb, _, rest = head.partition(" ")
+        head_ws = set(_words(verb))
     if head_ws & NOT_GUARD_WORDS and not head_ws & ADMIN_WORDS:
         return None
-    if ws & ADMIN_WORDS:
+    if head_ws & ADMIN_WORDS:
         return "admin"
-    if ws & AUTH_WORDS:
-        return "auth"
-    if "required" in head_ws or "permission" in ws:  # login_required, staff_member_required
-        return "auth"
-    return None
+    if not head_ws & (AUTH_WORDS | RESTRICT_WORDS) and not ("required" in head_ws or "permission" in head_ws):
+        return None
+    if set(_words(rest)) & ADMIN_WORDS:
+        return "admin"
+    return "auth"
 
 
 def _words(name: str) -> tuple[str, ...]:

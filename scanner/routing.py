@@ -32,7 +32,7 @@ class EnvGuard:
 
     text: str  # the test as written: "!isProd", "config.features.demoData"
     variable: str  # the variable behind it, or the unresolved reference
-    kind: str  # "environment" (off in production) or "flag" (an opt-in demo/dev flag)
+    kind: str  # "environment" (off in production), "flag" (an opt-in demo/dev flag), "secret" (needs a key set)
     weak: str | None  # why the test holds where the variable is unset; None when it fails closed
 
 
@@ -105,9 +105,9 @@ class _Resolver:
             else:
                 module = module_key(m.module) if m.module else module_key(m.span.path)
                 self.incoming[(module, self.canonical(module, m.router))].append((m, parent))
-        self.guard_defs: dict[tuple[str, str], GuardDef] = {}
+        self.guard_defs: dict[tuple[str, str], list[GuardDef]] = defaultdict(list)
         for d in project.facts(GuardDef):
-            self.guard_defs.setdefault((module_key(d.span.path), d.name), d)
+            self.guard_defs[(module_key(d.span.path), d.name)].append(d)
         self.reads: dict[str, list[EnvRead]] = defaultdict(list)
         for read in project.facts(EnvRead):
             self.reads[read.name].append(read)
@@ -167,17 +167,20 @@ class _Resolver:
 
     # ------------------------------------------------------------------ verdicts
 
+    def definitions(self, name: str, path: str) -> list[GuardDef]:
+        """What a guard or handler named in ``path`` is defined as, here or in the module it comes from."""
+        head = name.lstrip("@").split("(", 1)[0].strip()
+        first = head.split(".", 1)[0]
+        leaf = head.rsplit(".", 1)[-1]
+        module = self.project._imports.get(path, {}).get(first)
+        keys = {(module_key(path), head), (module_key(path), leaf)}
+        if module is not None:
+            keys.add((module_key(module), leaf))
+        return [d for k in sorted(keys) for d in self.guard_defs.get(k, ())]
+
     def classify(self, guard: str, path: str) -> str | None:
         kind = vocab.classify_guard(guard, self.extra_admin)
-        if kind == "admin":
-            return kind
-        head = guard.lstrip("@").split("(", 1)[0].strip()
-        first, _, _ = head.partition(".")
-        module = self.project._imports.get(path, {}).get(first)
-        candidates = [(module_key(path), head), (module_key(path), head.rsplit(".", 1)[-1])]
-        if module is not None:
-            candidates.append((module_key(module), head.rsplit(".", 1)[-1]))
-        if any(c in self.guard_defs for c in candidates):
+        if kind != "admin" and any(d.kind == "admin" for d in self.definitions(guard, path)):
             return "admin"
         return kind
 
@@ -192,6 +195,9 @@ class _Resolver:
                 admin.append(g)
             elif kind == "auth":
                 auth.append(g)
+        for g, path in guards + [(route.handler, route.span.path)]:
+            for d in self.definitions(g, path):
+                tests.extend((t, d.span.path) for t in d.tests)
         env = []
         for test, path in tests:
             guard = self.env_guard(test, path)
@@ -233,6 +239,8 @@ class _Resolver:
         arm = lexicon.nonproduction_arm(op, value, flag)
         if arm == "then":
             kind = "environment"
+        elif op == "truthy" and subject and lexicon.is_secret_name(subject):
+            kind = "secret"  # off unless a dedicated secret is configured: if (!process.env.SEED_KEY) return 404
         elif arm is None and vocab.is_demo_flag(leaf) and (op == "truthy" or op == "==" and vocab.truthy(value)):
             kind = "flag"
         else:

@@ -26,6 +26,13 @@ from scanner.guards import classify_guard, demo_match, holds
     ("@Public()", None),
     ("optionalAuth", None),
     ("express.json()", None),
+    ("@SerializeOptions({ groups: ['admin'] })", None),
+    ("validate(adminValidation.create)", None),
+    ("auth('manageUsers')", "auth"),
+    ('restrictTo("admin")', "admin"),
+    ("check session?.user?.role !== 'admin'", "admin"),
+    ("check !session", "auth"),
+    ('require("./routes/admin")', None),
 ])
 def test_classify_guard(text: str, kind: str | None) -> None:
     assert classify_guard(text) == kind

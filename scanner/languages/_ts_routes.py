@@ -45,6 +45,7 @@ CLIENT_NAMES = frozenset({"axios", "http", "https", "request", "superagent", "go
                           "supertest", "api", "instance", "$", "jQuery", "redis", "cache", "map", "params",
                           "searchParams", "headers", "formData", "localStorage", "store", "db", "prisma"})
 _MAX_DEPTH = 64
+INLINE = "in handler: "  # marks a test made inside the handler or a guard function (routing.INLINE)
 _MAX_INLINE_STATEMENTS = 8
 
 
@@ -597,7 +598,7 @@ class _Routes:
         out = []
         for d in decorators:
             name = _decorator_name(f, d) or ""
-            if name in NEST_METHODS or name == "Controller":
+            if name in NEST_METHODS or name == "Controller" or name.startswith("Api"):  # Swagger, not guards
                 continue
             call = d.named_children[0] if d.named_children else None
             if name == "UseGuards" and call is not None and call.type == "call_expression":
@@ -711,7 +712,7 @@ class _Routes:
             if s.type == "if_statement" and s.child_by_field_name("alternative") is None and \
                     _exits(s.child_by_field_name("consequence")):
                 cond = s.child_by_field_name("condition")
-                found = self._tests(cond, negate=True, prefix="in handler: ")
+                found = self._tests(cond, negate=True, prefix=INLINE)
                 if found:
                     tests.extend(found)
                     continue
@@ -730,15 +731,33 @@ class _Routes:
         return guards, tests
 
     def guard_defs(self) -> None:
-        """Functions whose body tests a role, so that ``checkAccess`` counts as an admin guard."""
+        """Functions that guard by their body: a role test (admin) or an environment gate."""
         f = self.f
         for name, fn in self.functions.items():
-            if vocab.classify_guard(name) == "admin":
-                continue
             body = fn.child_by_field_name("body")
-            if body is None or not _has_role_test(f, body):
+            if body is None:
                 continue
-            self.out.append(GuardDef(f.span(fn), name, "admin"))
+            if vocab.classify_guard(name) != "admin" and _has_role_test(f, body):
+                self.out.append(GuardDef(f.span(fn), name, "admin"))
+            _guards, tests = self._inline_checks(fn)
+            tests = tests + self._next_gate(body)
+            if tests:
+                self.out.append(GuardDef(f.span(fn), name, "environment", tuple(tests)))
+
+    def _next_gate(self, body) -> list[Condition]:
+        """Middleware that calls ``next()`` in one arm of an environment test: the test that lets requests on."""
+        if body.type != "statement_block":
+            return []
+        for s in [s for s in body.named_children if s.type != "comment"][:_MAX_INLINE_STATEMENTS]:
+            if s.type != "if_statement":
+                continue
+            then, alt = s.child_by_field_name("consequence"), s.child_by_field_name("alternative")
+            cond = s.child_by_field_name("condition")
+            if _calls_next(then) and not _calls_next(alt):
+                return self._tests(cond, negate=False, prefix=INLINE)
+            if alt is not None and _calls_next(alt) and not _calls_next(then):
+                return self._tests(cond, negate=True, prefix=INLINE)
+        return []
 
     # ------------------------------------------------------------------ conditions
 
@@ -961,6 +980,22 @@ def _decorator_name(f, decorator) -> str | None:
     if inner.type == "call_expression":
         inner = inner.child_by_field_name("function")
     return f.text(inner).rsplit(".", 1)[-1] if inner is not None else None
+
+
+def _calls_next(node) -> bool:
+    """The arm calls ``next()`` (Express/Koa middleware letting the request on)."""
+    if node is None:
+        return False
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and fn.text in (b"next", b"done"):
+                return True
+        if n.type not in {"arrow_function", "function_expression", "function_declaration"}:
+            stack.extend(n.named_children)
+    return False
 
 
 def _exits(node) -> bool:
