@@ -38,7 +38,7 @@ DEMO_WORDS = frozenset({"demo", "demos", "seed", "seeds", "seeding", "seeder", "
 #: Words next to ``demo``/``mock`` that mean a product feature: a "request a demo" form, a mock interview.
 PRODUCT_WORDS = frozenset({"request", "requests", "book", "booking", "bookings", "schedule", "scheduled",
                            "interview", "interviews", "exam", "exams", "quiz", "quizzes", "call", "calls",
-                           "video", "videos", "phrase", "mnemonic", "wallet", "sentry"})
+                           "video", "videos", "phrase", "mnemonic", "wallet", "sentry", "server", "servers"})
 #: ``fixture`` alone is a sports word; it marks a demo route only next to one of these.
 FIXTURE_COMPANIONS = frozenset({"load", "loaddata", "seed", "reset", "test", "tests", "testing", "install",
                                 "apply", "dev", "demo", "data", "db", "database"})
@@ -48,10 +48,16 @@ POPULATE_COMPANIONS = frozenset({"db", "database", "data", "demo", "test", "dumm
 RESET_COMPANIONS = frozenset({"db", "database", "data", "all", "state", "everything", "test", "tests", "testing",
                               "dev", "demo", "seed", "fixtures", "sandbox", "e2e", "cypress", "playwright", "env",
                               "environment", "tables", "schema"})
-RESET_WORDS = frozenset({"reset", "wipe", "truncate", "purge", "nuke", "drop"})
+RESET_WORDS = frozenset({"reset", "wipe", "truncate", "purge", "nuke", "drop", "clear", "clean", "cleanup", "flush"})
+#: Whole path segments that hold test-only or dev-only routes: ``/testing/session``, ``/api/dev/…``.
+DEV_SEGMENTS = frozenset({"testing", "__test__", "_test", "__testing__", "test-utils", "test-only", "test-helpers",
+                          "dev", "__dev__", "_dev", "dev-tools", "devtools", "dev-only", "e2e"})
 #: Words of a password-reset flow: they keep ``reset`` a product route.
 PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pin", "otp", "mfa", "email", "token",
                             "credentials", "link", "code", "request", "verify", "confirm", "forgot"})
+#: What ``test``/``dummy``/``fake`` data a route creates: ``create_test_users``, ``/dummy-data``.
+TEST_DATA_WORDS = frozenset({"data", "user", "users", "account", "accounts", "records", "content", "documents",
+                             "notifications", "orders", "products", "customers", "payments", "events"})
 LOGIN_WORDS = frozenset({"login", "signin", "auth", "session", "token", "impersonate", "sudo"})
 TEST_LOGIN_WORDS = frozenset({"test", "testing", "dev", "fake", "backdoor", "e2e", "dummy", "magic", "as"})
 
@@ -143,6 +149,8 @@ def _demo_word(ws: tuple[str, ...]) -> str | None:
         return w
     if have & RESET_WORDS and have & RESET_COMPANIONS and not have & PASSWORD_WORDS:
         return "reset"
+    if have & {"test", "dummy", "fake", "sample"} and have & TEST_DATA_WORDS and not have & PASSWORD_WORDS:
+        return "test-data"
     if have & LOGIN_WORDS and have & TEST_LOGIN_WORDS and not have & {"password", "passwd", "pwd", "forgot"}:
         if "as" in have and not have & {"login", "impersonate", "sudo"}:
             return None
@@ -156,16 +164,31 @@ def demo_match(path: str, handler: str = "") -> str | None:
     The path and the handler name are judged apart, so a ``/reset-password`` path does not
     borrow ``test`` from a handler in a test helper.
     """
+    name = handler.rsplit(".", 1)[-1] if handler and not handler.startswith("<") else ""
     found = _demo_word(tuple(path_words(path)))
+    if found in {"demo", "demos", "mock", "mocks"} and set(_words(handler)) & PRODUCT_WORDS:
+        return None  # /mock/*path answered by MockServerController.handleMockRequest: a product feature
     if found:
         return found
-    name = handler.rsplit(".", 1)[-1] if handler and not handler.startswith("<") else ""
+    for segment in path.lower().split("/"):
+        if segment in DEV_SEGMENTS:
+            return segment.strip("_")
     return _demo_word(_words(name)) if name else None
 
 
 def is_demo_flag(name: str) -> bool:
     """A flag that turns demo or dev-only behaviour on: ``DEMO_DATA_ENABLED``, ``features.seedData``."""
     return bool(set(words(name)) & DEMO_FLAG_WORDS)
+
+
+FLAG_HEADS = frozenset({"is", "enable", "enabled", "allow", "allows", "use", "with", "has", "should", "can", "show"})
+FLAG_TAILS = frozenset({"enabled", "enable", "mode", "flag", "on", "allowed", "active"})
+
+
+def flag_shaped(name: str) -> bool:
+    """A name that reads as a boolean switch: ``isDemo``, ``DEMO_DATA_ENABLED``, ``seedMode``, ``ENABLE_SEED``."""
+    ws = words(name)
+    return bool(ws) and (ws[0] in FLAG_HEADS or ws[-1] in FLAG_TAILS or name.isupper() or len(ws) == 1)
 
 
 _FALSY = frozenset({"", "false", "0", "no", "off", "n", "none", "null", "undefined"})

@@ -159,7 +159,7 @@ def route_entry(rr) -> dict:
     return {"path": r.span.path, "line": r.span.line, "method": r.method, "route": rr.path,
             "handler": r.handler, "guards": list(rr.guards), "admin_guards": list(rr.admin_guards),
             "conditions": list(rr.conditions), "framework": r.framework, "demo": rr.demo,
-            "verdict": rr.verdict, "reason": rr.reason,
+            "verdict": rr.verdict, "reason": rr.reason, "registered": rr.registered,
             "weak_guards": [g.weak for g in rr.env_guards if g.weak]}
 
 

@@ -10,6 +10,7 @@ inventory. ``Project.routes()`` is the way in; rules never call this module dire
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 _MAX_DEPTH = 16
+NEST = "@nest"  # the global node NestJS setGlobalPrefix/useGlobalGuards attach to
 INLINE = "in handler: "  # how a frontend marks a test made inside the handler rather than around it
 _NEGATE = {"==": "!=", "!=": "==", "truthy": "falsy", "falsy": "truthy"}
 
@@ -50,6 +52,7 @@ class ResolvedRoute:
     demo: str | None  # the word that makes it look like a demo/seed/debug route; None otherwise
     verdict: str  # "guarded" (admin or fail-closed environment guard), "weak" or "unguarded"
     reason: str  # one phrase behind the verdict
+    registered: bool = True  # False for a NestJS controller no @Module lists (while others are listed)
 
     @property
     def method(self) -> str:
@@ -144,7 +147,13 @@ class _Resolver:
         node = self.node(route.span.path, route.mount)
         out = []
         seen_paths = set()
-        for chain in self.chains(node):
+        chains = self.chains(node)
+        if route.framework == "nestjs":  # setGlobalPrefix and useGlobalGuards reach every controller
+            chains = [_Chain(join(g.prefix, c.prefix), (g,) + c.mounts, c.middleware)
+                      for g, _ in self.incoming.get(("", NEST), ()) for c in chains] or chains
+            chains = [_Chain(c.prefix, c.mounts, tuple(("", mw) for mw in self.middleware.get(("", NEST), ()))
+                             + c.middleware) for c in chains]
+        for chain in chains:
             full = join(chain.prefix, route.path)
             if full in seen_paths:
                 continue
@@ -213,7 +222,7 @@ class _Resolver:
         elif weak:
             verdict, reason = "weak", weak[0].weak or ""
         elif auth:
-            verdict, reason = "unguarded", f"only `{auth[0]}`, which any signed-in user passes"
+            verdict, reason = "unguarded", f"only `{auth[-1]}`, which any signed-in user passes"
         else:
             verdict, reason = "unguarded", "no authentication, admin or environment guard"
         return ResolvedRoute(route, full, tuple(shown), tuple(admin), tuple(auth), tuple(conditions), tuple(env),
@@ -274,9 +283,20 @@ def _weak_reason(subject: str, op: str, value: str | None, default: str | None) 
 
 
 def resolve_routes(project: "Project", extra_admin: frozenset[str] = frozenset()) -> list[ResolvedRoute]:
-    """Every route in the project, once per full path, in path order."""
+    """Every route in the project, once per full path, in path order.
+
+    NestJS controllers are registered by being listed in a ``@Module``; when the project lists
+    some controllers and not another, that one is marked ``registered=False``.
+    """
     resolver = _Resolver(project, extra_admin)
     out = []
     for route in project.facts(Route):
         out.extend(resolver.resolve(route))
+    def node(rr: ResolvedRoute) -> tuple[str, str]:
+        return resolver.node(rr.route.span.path, rr.route.mount)
+
+    listed = {node(rr) for rr in out if rr.route.framework == "nestjs" and resolver.incoming.get(node(rr))}
+    if listed:
+        out = [rr if rr.route.framework != "nestjs" or node(rr) in listed
+               else dataclasses.replace(rr, registered=False) for rr in out]
     return out

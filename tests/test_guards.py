@@ -62,6 +62,15 @@ def test_declared_admin_guard_names() -> None:
     ("/fixtures", "listFixtures", None),
     ("/wallet/seed-phrase", "", None),
     ("/health", "", None),
+    ("/testing/clear-db", "", "reset"),
+    ("/testing/session", "", "test-login"),
+    ("/testing/idempotency", "", "testing"),
+    ("/api/dev/tools", "", "dev"),
+    ("/cart/clear", "", None),
+    ("developer.create_test_users", "", "test-data"),
+    ("/tests/:id/users", "", None),
+    ("/developers/keys", "", None),
+    ("/ab-testing/results", "", None),
 ])
 def test_demo_match(path: str, handler: str, word: str | None) -> None:
     assert demo_match(path, handler) == word

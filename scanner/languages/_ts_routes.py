@@ -20,8 +20,8 @@ from ..facts import Condition, GuardDef, Mount, Route
 from . import _js_effects as effects
 
 #: Bytes that a file registering routes contains; files without any skip this pass.
-ROUTE_TRIGGERS = (b"Router", b"router", b"express", b"fastify", b"Fastify", b"Hono", b"@Controller",
-                  b"setGlobalPrefix", b".get(", b".post(", b".put(", b".patch(", b".delete(", b".all(",
+ROUTE_TRIGGERS = (b"Router", b"router", b"express", b"fastify", b"Fastify", b"Hono", b"@Controller", b"@Module",
+                  b"setGlobalPrefix", b"export {", b".get(", b".post(", b".put(", b".patch(", b".delete(", b".all(",
                   b".route(", b".use(", b".register(", b".on(")
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "head", "options", "all"})
@@ -109,11 +109,14 @@ def extract_routes(f, tree, tsx: bool) -> None:
                     captures.setdefault(name, []).extend(nodes)
     r = _Routes(f, functions)
     r.default_exports(captures.get("export", ()), exports)
+    r.reexports(captures.get("export", ()))
     r.declare_routers(routers)
     for call in sorted(captures.get("call", ()), key=lambda n: n.start_byte):
         r.call(call)
     for cls in captures.get("class", ()):
         r.controller(cls)
+    for array in captures.get("nest_controllers", ()):
+        r.controller_list(array)
     r.next_routes(captures.get("export", ()))
     r.guard_defs()
     f.facts.extend(r.out)
@@ -129,6 +132,7 @@ class _Routes:
         self.default_names: set[str] = set()
         self.out: list = []
         self.seen_calls: set[int] = set()
+        self.pushes: dict[str, list[list]] = {}  # array name -> argument lists of its .push() calls
 
     # ------------------------------------------------------------------ names
 
@@ -152,6 +156,23 @@ class _Routes:
         for value in cjs:
             if value.type == "identifier":
                 self.default_names.add(f.text(value))
+
+    def reexports(self, exports) -> None:
+        """``export { default } from "./developer"``: the name here is the name there, for mounts."""
+        f = self.f
+        for node in exports:
+            source = node.child_by_field_name("source")
+            module = f._resolve_module(f.evaluate(source) or "") if source is not None else None
+            if module is None:
+                continue
+            for clause in node.named_children:
+                if clause.type != "export_clause":
+                    continue
+                for spec in clause.named_children:
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or name
+                    if name is not None:
+                        self.out.append(Mount(f.span(spec), "", f.text(name), module, parent=f.text(alias)))
 
     def canonical(self, name: str) -> str:
         return "default" if name in self.default_names else name
@@ -304,6 +325,8 @@ class _Routes:
             owner = self.router_of(obj)
             if owner is not None:
                 self._middleware(call, owner[0], "", args[1:])
+        elif method == "push" and _unwrap(obj).type == "identifier":
+            self.pushes.setdefault(f.text(_unwrap(obj)), []).append(args)
         elif method == "setGlobalPrefix" and args:
             prefix = f.evaluate(args[0])
             if prefix is not None:
@@ -369,7 +392,7 @@ class _Routes:
                     mount: str | None) -> None:
         """One route; ``where`` (the path argument) is where findings point."""
         f = self.f
-        guards = [_short(f.text(g)) for g in guard_nodes]
+        guards = [_guard_text(f, g) for g in guard_nodes]
         conds = self._conds(call)
         inline_guards, inline_tests = self._inline_checks(handler)
         self.out.append(Route(
@@ -481,7 +504,7 @@ class _Routes:
 
     def _middleware(self, call, parent: str, prefix: str, nodes) -> None:
         f = self.f
-        texts = tuple(_short(f.text(g)) for n in nodes for g in _flatten(n))
+        texts = tuple(_guard_text(f, g) for n in nodes for g in _flatten(n))
         if texts:
             self.out.append(Mount(f.span(call), prefix.rstrip("*").rstrip("/") if prefix not in {"/", ""} else "",
                                   "", None, texts, parent=parent, **self._conds(call)))
@@ -547,13 +570,16 @@ class _Routes:
         decorators = [c for c in cls.children if c.type == "decorator"]
         if cls.parent is not None and cls.parent.type == "export_statement":
             decorators += [c for c in cls.parent.children if c.type == "decorator"]
+        name_node = cls.child_by_field_name("name")
+        cls_name = f.text(name_node) if name_node is not None else "<class>"
+        module = next((d for d in decorators if _decorator_name(f, d) == "Module"), None)
+        if module is not None:
+            self._nest_module(cls_name, module)
         ctrl = next((d for d in decorators if _decorator_name(f, d) == "Controller"), None)
         if ctrl is None:
             return
         base = self._decorator_path(ctrl)
         class_guards = self._decorator_guards(decorators)
-        name_node = cls.child_by_field_name("name")
-        cls_name = f.text(name_node) if name_node is not None else "<class>"
         body = cls.child_by_field_name("body")
         pending: list = []
         for member in body.named_children if body is not None else ():
@@ -576,8 +602,84 @@ class _Routes:
                 conds = self._conds(cls)
                 inline_guards, inline_tests = self._inline_checks(member)
                 self.out.append(Route(f.span(d), verb, path, handler, tuple(guards + inline_guards),
-                                      conds["conditions"] + tuple(t.text for t in inline_tests), "nestjs", "@nest",
-                                      conds["tests"] + tuple(inline_tests)))
+                                      conds["conditions"] + tuple(t.text for t in inline_tests), "nestjs",
+                                      self.canonical(cls_name), conds["tests"] + tuple(inline_tests)))
+
+    def controller_list(self, array) -> None:
+        """``controllers: [...]`` in a dynamic module config (a function returning module metadata)."""
+        f = self.f
+        current = array
+        while current is not None and current.type not in {"decorator", "function_declaration", "arrow_function",
+                                                           "function_expression", "method_definition"}:
+            current = current.parent
+        if current is None or current.type == "decorator":
+            return  # top-level objects and @Module({...}) are handled elsewhere
+        owner = self.function_name(current)
+        for node, name, extra in self._module_items(array, 0):
+            conds = self._conds(node)
+            self.out.append(Mount(f.span(node), "", name, f.imports.get(name), parent=owner,
+                                  conditions=conds["conditions"], tests=conds["tests"]))
+
+    def _nest_module(self, cls_name: str, decorator) -> None:
+        """``@Module({ controllers, imports })``: each controller and imported module hangs below this one,
+        under the conditions of its element (``...(isDev ? [DevModule] : [])``, ``if (…) modules.push(M)``)."""
+        f = self.f
+        call = decorator.named_children[0] if decorator.named_children else None
+        opts = _object_arg(call) if call is not None and call.type == "call_expression" else None
+        if opts is None:
+            return
+        for key in ("controllers", "imports"):
+            value = self._pair_node(opts, key)
+            for node, name, extra in self._module_items(value, 0):
+                conds = self._conds(node)
+                self.out.append(Mount(f.span(node), "", name, f.imports.get(name), parent=self.canonical(cls_name),
+                                      conditions=conds["conditions"] + tuple(c.text for c in extra),
+                                      tests=conds["tests"] + tuple(extra)))
+
+    def _module_items(self, node, depth: int) -> list[tuple[object, str, tuple[Condition, ...]]]:
+        """(node, class name, extra tests) for the classes an array of Nest modules or controllers lists."""
+        f = self.f
+        node = _unwrap(node)
+        if node is None or depth > 6:
+            return []
+        t = node.type
+        if t == "array":
+            return [item for el in node.named_children for item in self._module_items(el, depth + 1)]
+        if t == "spread_element":
+            return [item for c in node.named_children for item in self._module_items(c, depth + 1)]
+        if t == "ternary_expression":
+            return self._module_items(node.child_by_field_name("consequence"), depth + 1) + \
+                self._module_items(node.child_by_field_name("alternative"), depth + 1)
+        if t == "binary_expression" and node.child_by_field_name("operator").type == "&&":
+            return self._module_items(node.child_by_field_name("right"), depth + 1)
+        if t == "identifier":
+            name = f.text(node)
+            if name[:1].isupper():
+                return [(node, name, ())]
+            out = self._module_items(f.const_nodes.get(name), depth + 1)
+            for args in self.pushes.get(name, ()):
+                out.extend(item for a in args for item in self._module_items(a, depth + 1))
+            return out
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments").named_children
+            if fn is not None and fn.type == "identifier" and f.text(fn) in self.functions:  # [...getControllers()]
+                body = self.functions[f.text(fn)].child_by_field_name("body")
+                returns = [r for r in _descendants(body, "return_statement")] if body is not None else []
+                if body is not None and body.type != "statement_block":
+                    returns = [body]
+                return [item for r in returns for c in (r.named_children if r.type == "return_statement" else [r])
+                        for item in self._module_items(c, depth + 1)]
+            if fn is not None and fn.type == "member_expression":
+                owner = f.text(fn.child_by_field_name("object"))
+                method = f.text(fn.child_by_field_name("property"))
+                if owner == "ConditionalModule" and method == "registerWhen" and args:
+                    flag = f.evaluate(args[1]) if len(args) > 1 else None
+                    extra = (Condition(f.span(args[1]), flag, flag, None, "truthy", None),) if flag else ()
+                    return [(n, name, e + extra) for n, name, e in self._module_items(args[0], depth + 1)]
+                if owner[:1].isupper() and "." not in owner:  # DevModule.forRoot(...)
+                    return [(node, owner, ())]
+        return []
 
     def _decorator_path(self, decorator) -> str:
         call = decorator.named_children[0] if decorator.named_children else None
@@ -602,7 +704,7 @@ class _Routes:
                 continue
             call = d.named_children[0] if d.named_children else None
             if name == "UseGuards" and call is not None and call.type == "call_expression":
-                out.extend(_short(f.text(a)) for a in call.child_by_field_name("arguments").named_children)
+                out.extend(_guard_text(f, a) for a in call.child_by_field_name("arguments").named_children)
             elif vocab.classify_guard(f.text(d)) is not None:
                 out.append(_short(f.text(d)))
         return out
@@ -741,6 +843,8 @@ class _Routes:
                 self.out.append(GuardDef(f.span(fn), name, "admin"))
             _guards, tests = self._inline_checks(fn)
             tests = tests + self._next_gate(body)
+            for inner in _returned_functions(fn):  # a guard factory: dev() returns the middleware
+                tests = tests + self._inline_checks(inner)[1] + self._next_gate(inner.child_by_field_name("body"))
             if tests:
                 self.out.append(GuardDef(f.span(fn), name, "environment", tuple(tests)))
 
@@ -866,11 +970,16 @@ class _Routes:
             name = f.text(node)
             if name in f.const_nodes and name not in f.consts:
                 return self._atom(f.const_nodes[name], depth + 1)
-            return effects.Atom("", name, "truthy", None, False) if vocab.is_demo_flag(name) else None
+            flag = vocab.is_demo_flag(name) and vocab.flag_shaped(name)
+            return effects.Atom("", name, "truthy", None, False) if flag else None
         if t in {"member_expression", "call_expression"}:
             text = _short(f.text(node), 80)
             leaf = re.split(r"[.(]", text)[-2 if text.endswith(")") else -1] if text else ""
-            if vocab.is_demo_flag(leaf) or vocab.is_demo_flag(text):
+            root = text.split(".", 1)[0].split("(", 1)[0]
+            configish = root in f.imports or any(w in root.lower() for w in ("config", "setting", "env", "flag",
+                                                                              "feature"))
+            if vocab.is_demo_flag(leaf) and (vocab.flag_shaped(leaf) or configish) or \
+                    t == "call_expression" and configish and vocab.is_demo_flag(text):
                 return effects.Atom("", text, "truthy", None, False)
         return None
 
@@ -982,6 +1091,34 @@ def _decorator_name(f, decorator) -> str | None:
     return f.text(inner).rsplit(".", 1)[-1] if inner is not None else None
 
 
+def _returned_functions(fn) -> list:
+    """Functions a function returns: ``function dev() { return async (ctx, next) => {…} }``."""
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type in {"arrow_function", "function_expression", "function"}:
+        return [body]
+    out = []
+    for r in _descendants(body, "return_statement"):
+        value = _unwrap(r.named_children[0]) if r.named_children else None
+        if value is not None and value.type in {"arrow_function", "function_expression", "function"}:
+            out.append(value)
+    return out
+
+
+def _descendants(node, kind: str, limit: int = 2000) -> list:
+    """Nodes of one type below ``node``, not looking into nested functions."""
+    out, stack, seen = [], [node], 0
+    while stack and seen < limit:
+        n = stack.pop()
+        seen += 1
+        if n.type == kind:
+            out.append(n)
+        if n is node or n.type not in {"arrow_function", "function_expression", "function_declaration"}:
+            stack.extend(n.named_children)
+    return out
+
+
 def _calls_next(node) -> bool:
     """The arm calls ``next()`` (Express/Koa middleware letting the request on)."""
     if node is None:
@@ -1005,9 +1142,12 @@ def _exits(node) -> bool:
         return True
     if node.type == "statement_block":
         named = [c for c in node.named_children if c.type != "comment"]
-        return bool(named) and named[-1].type in {"return_statement", "throw_statement"}
-    if node.type == "expression_statement":  # res.status(404).end() as the whole arm of a handler check
-        return False
+        return bool(named) and _exits(named[-1])
+    if node.type == "expression_statement" and node.named_children:  # Koa ctx.throw(404), c.notFound()
+        call = _unwrap(node.named_children[0])
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        name = fn.text.decode("utf-8", "replace").rsplit(".", 1)[-1] if fn is not None else ""
+        return name in {"throw", "notFound", "abort", "forbidden", "unauthorized"}
     return False
 
 
@@ -1046,6 +1186,16 @@ def _has_role_test(f, body) -> bool:
                 return True
         stack.extend(node.named_children)
     return False
+
+
+def _guard_text(f, node) -> str:
+    """A guard as the reports show it: ``new RolesGuard(reflector)`` is ``RolesGuard``."""
+    node = _unwrap(node)
+    if node is not None and node.type == "new_expression":
+        ctor = node.child_by_field_name("constructor")
+        if ctor is not None:
+            return _short(f.text(ctor))
+    return _short(f.text(node)) if node is not None else ""
 
 
 def _short(text: str, limit: int = 80) -> str:

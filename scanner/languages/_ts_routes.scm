@@ -28,3 +28,7 @@
 (variable_declarator
   name: (identifier) @router_name
   value: [(call_expression) (new_expression) (await_expression)] @router_value)
+
+; NestJS controller lists outside @Module (dynamic module configs): controllers: [AuthController]
+((pair key: (property_identifier) @_controllers value: (array) @nest_controllers)
+ (#eq? @_controllers "controllers"))

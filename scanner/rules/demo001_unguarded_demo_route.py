@@ -44,7 +44,7 @@ from ..project import Project
 
 def check(project: Project) -> Iterator[Hit]:
     for rr in project.routes():
-        if rr.demo and rr.verdict == "unguarded":
+        if rr.demo and rr.registered and rr.verdict == "unguarded":
             yield Hit(rr.span, f"Demo route `{rr.method} {rr.path}` has no admin or environment guard ({rr.reason})",
                       evidence=f"{rr.method} {rr.path}")
 

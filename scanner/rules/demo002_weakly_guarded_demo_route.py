@@ -37,7 +37,7 @@ from ..project import Project
 
 def check(project: Project) -> Iterator[Hit]:
     for rr in project.routes():
-        if rr.demo and rr.verdict == "weak":
+        if rr.demo and rr.registered and rr.verdict == "weak":
             yield Hit(rr.span, f"Demo route `{rr.method} {rr.path}` is guarded only by a check that passes by default: "
                                f"{rr.reason}", evidence=f"{rr.method} {rr.path}")
 
