@@ -240,8 +240,10 @@ class Script:
 class GuardDef:
     """A function that guards whatever calls it, found by its body rather than its name.
 
-    ``kind="admin"``: the body tests a role (``req.user.role !== "admin"``), so a route guard
-    named ``checkAccess`` is an admin guard. ``kind="environment"``: the body lets a request on
+    ``kind="admin"``: the body tests a role (``req.user.role !== "admin"``) or a decorator or
+    permission class restricts it (``@staff_member_required``), so a route guard named
+    ``checkAccess``, or a Django route to that view, is admin-only; ``kind="auth"`` likewise for
+    sign-in only (``@login_required``). ``kind="environment"``: the body lets a request on
     only under ``tests`` (``if (process.env.NODE_ENV === "production") return res.status(404)``,
     ``if (!isProd) return next()``), so a route whose guard or handler it is answers only there.
     ``project.py`` finds definitions through the importing file's ``imports``.
@@ -249,7 +251,7 @@ class GuardDef:
 
     span: Span
     name: str
-    kind: str  # "admin" or "environment"
+    kind: str  # "admin", "auth" (a view that only needs a sign-in) or "environment"
     tests: tuple[Condition, ...] = ()  # for "environment": what holds when the request gets through
 
 

@@ -106,11 +106,12 @@ class _Resolver:
             elif m.router.startswith("@"):
                 self.incoming[("", m.router)].append((m, ("", "")))
             else:
-                module = module_key(m.module) if m.module else module_key(m.span.path)
+                module = self.module_for(m.module, set(self.names)) if m.module else module_key(m.span.path)
                 self.incoming[(module, self.canonical(module, m.router))].append((m, parent))
         self.guard_defs: dict[tuple[str, str], list[GuardDef]] = defaultdict(list)
         for d in project.facts(GuardDef):
             self.guard_defs[(module_key(d.span.path), d.name)].append(d)
+        self.def_modules = {k[0] for k in self.guard_defs}
         self.reads: dict[str, list[EnvRead]] = defaultdict(list)
         for read in project.facts(EnvRead):
             self.reads[read.name].append(read)
@@ -179,13 +180,28 @@ class _Resolver:
     def definitions(self, name: str, path: str) -> list[GuardDef]:
         """What a guard or handler named in ``path`` is defined as, here or in the module it comes from."""
         head = name.lstrip("@").split("(", 1)[0].strip()
+        if head.startswith("Depends") or head.startswith("Security"):  # Depends(get_current_superuser)
+            head = name.split("(", 2)[1].split(")", 1)[0].split(",", 1)[0].strip()
         first = head.split(".", 1)[0]
         leaf = head.rsplit(".", 1)[-1]
         module = self.project._imports.get(path, {}).get(first)
         keys = {(module_key(path), head), (module_key(path), leaf)}
         if module is not None:
-            keys.add((module_key(module), leaf))
+            for candidate in (module, module.rsplit(".", 1)[0] if first == head and "/" not in module else None):
+                if candidate:
+                    keys.add((self.module_for(candidate, self.def_modules), leaf))
         return [d for k in sorted(keys) for d in self.guard_defs.get(k, ())]
+
+    def module_for(self, module: str, known: set[str]) -> str:
+        """The module key an import names: ``src/routes/home`` as is; ``app.api.routes.users`` (a Python
+        dotted name, maybe rooted below the scan root) as the known key that ends with it."""
+        key = module_key(module)
+        if "/" not in key and "." in key:
+            key = key.replace(".", "/")
+        if key in known:
+            return key
+        tails = [k for k in known if k.endswith("/" + key)]
+        return min(tails, key=len) if tails else key
 
     def classify(self, guard: str, path: str) -> str | None:
         kind = vocab.classify_guard(guard, self.extra_admin)
@@ -207,6 +223,13 @@ class _Resolver:
         for g, path in guards + [(route.handler, route.span.path)]:
             for d in self.definitions(g, path):
                 tests.extend((t, d.span.path) for t in d.tests)
+        for d in self.definitions(route.handler, route.span.path):  # a view guarded by its decorators or class
+            if d.kind not in {"admin", "auth"}:
+                continue
+            label = f"{route.handler} ({'admin-only' if d.kind == 'admin' else 'signed-in'} view)"
+            (admin if d.kind == "admin" else auth).append(label)
+            if label not in shown:
+                shown.append(label)
         env = []
         for test, path in tests:
             guard = self.env_guard(test, path)

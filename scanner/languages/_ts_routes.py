@@ -329,6 +329,8 @@ class _Routes:
             self.pushes.setdefault(f.text(_unwrap(obj)), []).append(args)
         elif method == "setGlobalPrefix" and args:
             prefix = f.evaluate(args[0])
+            if prefix is None:
+                prefix = _placeholder(f, args[0])
             if prefix is not None:
                 self.out.append(Mount(f.span(call), prefix, "@nest", None, **self._conds(call)))
         elif method == "useGlobalGuards" and args:
@@ -471,6 +473,8 @@ class _Routes:
         if not args:
             return
         prefix = f.evaluate(args[0])
+        if prefix is None and len(args) > 1 and _prefix_like(f, args[0]):  # app.use(config.apiPrefix, router)
+            prefix = _placeholder(f, args[0])
         if prefix is not None or (args[0].type == "array" and all(f.evaluate(a) for a in args[0].named_children)):
             prefixes = [prefix] if prefix is not None else [f.evaluate(a) for a in args[0].named_children]
             rest = args[1:]
@@ -1071,6 +1075,31 @@ def _is_handler(node, strict: bool) -> bool:
     if strict:
         return False
     return node.type in {"identifier", "member_expression", "call_expression"}
+
+
+def _placeholder(f, node) -> str:
+    """A prefix the file cannot evaluate, shown as ``{config.apiPrefix}``; a config getter by its key."""
+    node = _unwrap(node)
+    if node is not None and node.type == "call_expression":
+        args = node.child_by_field_name("arguments").named_children
+        key = f.evaluate(args[0]) if args else None
+        if key:
+            return "{" + key + "}"
+    return "{" + _short(f.text(node), 40) + "}"
+
+
+def _prefix_like(f, node) -> bool:
+    """A non-literal first argument of ``use`` that is a path: ``config.apiPrefix``, ``API_BASE``, a template."""
+    node = _unwrap(node)
+    if node is None:
+        return False
+    if node.type == "template_string":
+        return True
+    if node.type in {"identifier", "member_expression"}:
+        leaf = f.text(node).rsplit(".", 1)[-1]
+        ws = lexicon.words(leaf)
+        return bool(ws) and ws[-1] in {"path", "prefix", "base", "url", "route", "root", "mount", "str"}
+    return False
 
 
 def _registered_plugin(f, fn) -> bool:
