@@ -56,10 +56,15 @@ DEV_SEGMENTS = frozenset({"testing", "__test__", "_test", "__testing__", "test-u
 PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pin", "otp", "mfa", "email", "token",
                             "credentials", "link", "code", "request", "verify", "confirm", "forgot"})
 #: What ``test``/``dummy``/``fake`` data a route creates: ``create_test_users``, ``/dummy-data``.
-TEST_DATA_WORDS = frozenset({"data", "user", "users", "account", "accounts", "records", "content", "documents",
-                             "notifications", "orders", "products", "customers", "payments", "events"})
+TEST_DATA_WORDS = frozenset({"data", "user", "users", "account", "accounts", "records", "documents", "fixtures"})
 LOGIN_WORDS = frozenset({"login", "signin", "auth", "session", "token", "impersonate", "sudo"})
-TEST_LOGIN_WORDS = frozenset({"test", "testing", "dev", "fake", "backdoor", "e2e", "dummy", "magic", "as"})
+TEST_LOGIN_WORDS = frozenset({"testing", "dev", "fake", "backdoor", "e2e", "dummy", "magic", "as"})
+#: With plain ``test`` in the same segment these read as a test login: ``/test-login``, not ``/login/test-token``
+#: (which tests a token) or ``/auth/test`` (which tests a session).
+TEST_LOGIN_STRICT = frozenset({"login", "signin", "impersonate"})
+#: Path words that say nothing about what a route does: the handler name then speaks for it.
+GENERIC_PATH_WORDS = frozenset({"api", "v", "internal", "run", "do", "exec", "execute", "action", "actions", "admin",
+                                "ops", "task", "tasks", "job", "jobs", "trigger", "start", "rpc", "call", "invoke"})
 
 #: Flag names that gate demo data or dev-only routes when true.
 DEMO_FLAG_WORDS = frozenset({"demo", "demos", "seed", "seeding", "mock", "mocks", "fixtures", "debug", "dev",
@@ -151,7 +156,7 @@ def _demo_word(ws: tuple[str, ...]) -> str | None:
         return "reset"
     if have & {"test", "dummy", "fake", "sample"} and have & TEST_DATA_WORDS and not have & PASSWORD_WORDS:
         return "test-data"
-    if have & LOGIN_WORDS and have & TEST_LOGIN_WORDS and not have & {"password", "passwd", "pwd", "forgot"}:
+    if not have & {"password", "passwd", "pwd", "forgot"} and have & LOGIN_WORDS and have & TEST_LOGIN_WORDS:
         if "as" in have and not have & {"login", "impersonate", "sudo"}:
             return None
         return "test-login"
@@ -161,11 +166,13 @@ def _demo_word(ws: tuple[str, ...]) -> str | None:
 def demo_match(path: str, handler: str = "") -> str | None:
     """Why a route looks like a demo/seed/debug route (the word that says so), or None.
 
-    The path and the handler name are judged apart, so a ``/reset-password`` path does not
-    borrow ``test`` from a handler in a test helper.
+    The path decides; the handler name speaks only when the path says nothing (``/internal/run``
+    answered by ``seedDatabase``), and then only with the plain demo words, so a
+    ``purge_export_data`` handler does not make ``/export/purge`` a reset route.
     """
     name = handler.rsplit(".", 1)[-1] if handler and not handler.startswith("<") else ""
-    found = _demo_word(tuple(path_words(path)))
+    ws = tuple(path_words(path))
+    found = _demo_word(ws)
     if found in {"demo", "demos", "mock", "mocks"} and set(_words(handler)) & PRODUCT_WORDS:
         return None  # /mock/*path answered by MockServerController.handleMockRequest: a product feature
     if found:
@@ -173,7 +180,33 @@ def demo_match(path: str, handler: str = "") -> str | None:
     for segment in path.lower().split("/"):
         if segment in DEV_SEGMENTS:
             return segment.strip("_")
-    return _demo_word(_words(name)) if name else None
+        seg_words = set(_words(segment))
+        if "test" in seg_words and seg_words & TEST_LOGIN_STRICT:  # /test-login, not /login/test-token
+            return "test-login"
+    if name and set(ws) <= GENERIC_PATH_WORDS | {str(n) for n in range(10)}:
+        hw = _words(name)
+        word = next((w for w in hw if w in DEMO_WORDS), None)
+        return _demo_word(hw) if word else None
+    return None
+
+
+#: Words that make a test at the top of a handler a sign-in check (``if (!session) return 401``).
+CHECK_AUTH_WORDS = frozenset({"auth", "authenticated", "session", "token", "login", "logged", "signed",
+                              "principal", "jwt", "bearer"})
+
+
+def classify_check(condition: str) -> str | None:
+    """What a test at the top of a handler guards: ``not user.is_superuser`` is admin, ``!session`` auth.
+
+    ``not user.is_superuser and item.owner_id != user.id`` lets owners through too: callers pass
+    each leaf of a conjunction and count it admin only when every leaf is.
+    """
+    ws = set(_words(condition))
+    if ws & ADMIN_WORDS:
+        return "admin"
+    if ws & CHECK_AUTH_WORDS:
+        return "auth"
+    return None
 
 
 def is_demo_flag(name: str) -> bool:

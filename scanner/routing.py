@@ -224,7 +224,7 @@ class _Resolver:
             for d in self.definitions(g, path):
                 tests.extend((t, d.span.path) for t in d.tests)
         for d in self.definitions(route.handler, route.span.path):  # a view guarded by its decorators or class
-            if d.kind not in {"admin", "auth"}:
+            if d.kind not in {"admin", "auth"} or d.span.path == route.span.path and route.framework != "django":
                 continue
             label = f"{route.handler} ({'admin-only' if d.kind == 'admin' else 'signed-in'} view)"
             (admin if d.kind == "admin" else auth).append(label)

@@ -35,6 +35,8 @@ GETENV = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 EXIT_CALLS = frozenset({"abort", "flask.abort", "raise_404", "forbidden", "not_found"})
 INLINE = "in handler: "
 _MAX_INLINE_STATEMENTS = 8
+#: Words of imported ``Annotated`` aliases that inject the caller (``CurrentUser``), not a request body.
+DEPENDENCY_ALIAS_WORDS = frozenset({"current", "superuser", "admin", "staff", "auth", "authenticated", "principal"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class _Walker:
         self.flag_locals: dict[str, _Atom] = {}  # IS_PROD = os.getenv("ENV") == "production"
         self.aliases: dict[str, str] = {}  # CurrentUser = Annotated[User, Depends(get_current_user)]
         self.functions: dict[str, cst.FunctionDef] = {}
+        self.class_guards: dict[str, tuple[str, ...]] = {}  # class -> guard-like bases (BaseAdminController)
 
     # ------------------------------------------------------------------ helpers
 
@@ -345,6 +348,8 @@ class _Walker:
                 self.block(_block(stmt.body), here)
             elif isinstance(stmt, cst.ClassDef):
                 self.klass(stmt)
+                self.class_guards[stmt.name.value] = tuple(
+                    self.text(b.value) for b in stmt.bases if vocab.classify_guard(self.text(b.value)))
                 self.block(_block(stmt.body), here, stmt.name.value)
             elif isinstance(stmt, (cst.With, cst.For, cst.While)):
                 self.block(_block(stmt.body), here)
@@ -395,14 +400,14 @@ class _Walker:
         if owner is None:  # methods are judged with their class (klass)
             self._guard_def(fn, others, None)
         for dec, router, method, call in routes:
-            self._route(fn, dec, router, method, call, others, conds)
+            self._route(fn, dec, router, method, call, others, conds, owner)
 
     def _is_router(self, name: str) -> bool:
         leaf = name.rsplit(".", 1)[-1]
         return name in self.routers or leaf in ROUTER_NAMES or leaf.endswith(("_router", "_bp", "_blueprint",
                                                                                "_app", "_api"))
 
-    def _route(self, fn, dec, router: str, method: str, call: cst.Call, others, conds) -> None:
+    def _route(self, fn, dec, router: str, method: str, call: cst.Call, others, conds, owner: str | None) -> None:
         fw, own_prefix, router_guards = self.routers.get(router, ("", "", ()))
         path_node = call.args[0].value if call.args and call.args[0].keyword is None else _keyword(call, "path") \
             or _keyword(call, "rule")
@@ -417,7 +422,8 @@ class _Walker:
             verbs = [v.upper() for v in _strings(methods)] or verbs
         if not fw:
             fw = "flask" if method == "route" else "fastapi"
-        guards = list(router_guards) + self._dependency_texts(_keyword(call, "dependencies"))
+        guards = list(router_guards) + list(self.class_guards.get(owner or "", ()))
+        guards += self._dependency_texts(_keyword(call, "dependencies"))
         guards += self._signature_guards(fn) + [self.text(o) for o in others if vocab.classify_guard(self.text(o))]
         inline_guards, inline_tests = self.inline_checks(fn)
         tests = conds + inline_tests
@@ -432,19 +438,20 @@ class _Walker:
         for p in params:
             default = p.default
             if isinstance(default, cst.Call) and _leaf(default.func) in {"Depends", "Security"}:
-                out.append(self.text(default))
+                if vocab.classify_guard(self.text(default)):  # Depends(get_db) is no guard
+                    out.append(self.text(default))
                 continue
             ann = p.annotation.annotation if p.annotation is not None else None
             if isinstance(ann, cst.Subscript) and _leaf(ann.value) == "Annotated":
                 for el in ann.slice[1:]:
                     inner = el.slice.value if isinstance(el.slice, cst.Index) else None
-                    if isinstance(inner, cst.Call) and _leaf(inner.func) in {"Depends", "Security"}:
+                    if isinstance(inner, cst.Call) and _leaf(inner.func) in {"Depends", "Security"} and \
+                            vocab.classify_guard(self.text(inner)):
                         out.append(self.text(inner))
             elif isinstance(ann, cst.Name):
-                if ann.value in self.aliases:
+                if ann.value in self.aliases and vocab.classify_guard(self.aliases[ann.value]):
                     out.append(self.aliases[ann.value])
-                elif ann.value in self.imports and vocab.classify_guard(ann.value) and \
-                        not set(lexicon.words(ann.value)) & {"session", "db", "database"}:
+                elif ann.value in self.imports and set(lexicon.words(ann.value)) & DEPENDENCY_ALIAS_WORDS:
                     out.append(ann.value)  # CurrentUser, CurrentSuperuser imported from deps
         return out
 
@@ -460,7 +467,9 @@ class _Walker:
                     tests = tests + found
                     continue
                 text = _short(self.text(s.test))
-                if vocab.classify_guard(f"check {text}"):
+                leaves = _leaves(s.test)
+                kinds = {vocab.classify_check(self.text(leaf)) for leaf, _refuses in leaves}
+                if kinds == {"auth"} or kinds == {"admin"} and all(refuses for _leaf, refuses in leaves):
                     guards.append(f"check {text}")
                 continue
             for small in _smalls(s):
@@ -479,7 +488,8 @@ class _Walker:
         """GuardDefs for functions (Django/DRF views, ``before_request`` hooks, dependencies)."""
         name = f"{owner}.{fn.name.value}" if owner else fn.name.value
         kinds = {vocab.classify_guard(self.text(d)) for d in decorators}
-        if "admin" in kinds or vocab.classify_guard(fn.name.value) != "admin" and _has_role_test(self, fn.body):
+        checks = self.inline_checks(fn)[0]
+        if "admin" in kinds or any(vocab.classify_check(g) == "admin" for g in checks):
             self.out.append(GuardDef(self.span(fn.name), name, "admin"))
         elif "auth" in kinds:
             self.out.append(GuardDef(self.span(fn.name), name, "auth"))
@@ -725,6 +735,18 @@ def _strip_methods(node):
             and node.func.attr.value in {"lower", "upper", "strip", "casefold"}:
         node = node.func.value
     return node
+
+
+def _leaves(node, negated: bool = False) -> list:
+    """(test, refuses) for each test a boolean expression combines: ``refuses`` is True when the test
+    reads "is not": ``not user.is_superuser``, ``role != "admin"``. An exit on it lets admins through."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        return _leaves(node.expression, not negated)
+    if isinstance(node, cst.BooleanOperation):
+        return _leaves(node.left, negated) + _leaves(node.right, negated)
+    negative = isinstance(node, cst.Comparison) and len(node.comparisons) == 1 and \
+        isinstance(node.comparisons[0].operator, (cst.NotEqual, cst.NotIn, cst.IsNot))
+    return [(node, negative != negated)]
 
 
 def _conjuncts(node, negate: bool) -> list:

@@ -823,8 +823,9 @@ class _Routes:
                     tests.extend(found)
                     continue
                 text = _short(_strip_parens(f.text(cond)))
-                kind = vocab.classify_guard(text)
-                if kind is not None:
+                leaves = _leaves(cond)
+                kinds = {vocab.classify_check(f.text(leaf)) for leaf, _refuses in leaves}
+                if kinds == {"auth"} or kinds == {"admin"} and all(refuses for _leaf, refuses in leaves):
                     guards.append(f"check {text}")
             else:
                 call = _statement_call(s)
@@ -843,7 +844,9 @@ class _Routes:
             body = fn.child_by_field_name("body")
             if body is None:
                 continue
-            if vocab.classify_guard(name) != "admin" and _has_role_test(f, body):
+            middleware = _has_next_param(f, fn) or bool(_returned_functions(fn))
+            if vocab.classify_guard(name) != "admin" and (middleware and _has_role_test(f, body) or any(
+                    g.startswith("check ") and vocab.classify_check(g) == "admin" for g in self._inline_checks(fn)[0])):
                 self.out.append(GuardDef(f.span(fn), name, "admin"))
             _guards, tests = self._inline_checks(fn)
             tests = tests + self._next_gate(body)
@@ -1012,6 +1015,21 @@ def _relevant(atom) -> bool:
         lexicon.is_debug_variable(leaf) or "." in name
 
 
+def _leaves(node, negated: bool = False) -> list:
+    """(test, refuses) for each test a boolean expression combines: ``refuses`` is True when the test
+    reads "is not": ``!user.isAdmin``, ``role !== "admin"``. An exit on it lets admins through."""
+    node = _unwrap(node)
+    if node is None:
+        return []
+    if node.type == "unary_expression" and node.children and node.children[0].type == "!":
+        return _leaves(node.child_by_field_name("argument"), not negated)
+    if node.type == "binary_expression" and node.child_by_field_name("operator").type in {"&&", "||"}:
+        return _leaves(node.child_by_field_name("left"), negated) + \
+            _leaves(node.child_by_field_name("right"), negated)
+    negative = node.type == "binary_expression" and node.child_by_field_name("operator").type in {"!==", "!="}
+    return [(node, negative != negated)]
+
+
 def _conjuncts(node, negate: bool):
     node = _unwrap(node)
     if node is None:
@@ -1118,6 +1136,16 @@ def _decorator_name(f, decorator) -> str | None:
     if inner.type == "call_expression":
         inner = inner.child_by_field_name("function")
     return f.text(inner).rsplit(".", 1)[-1] if inner is not None else None
+
+
+def _has_next_param(f, fn) -> bool:
+    """Express/Koa middleware: a parameter named ``next`` (or ``done``)."""
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+    for p in _params(params):
+        pattern = p.child_by_field_name("pattern") if p.type in {"required_parameter", "optional_parameter"} else p
+        if pattern is not None and f.text(pattern) in {"next", "done"}:
+            return True
+    return False
 
 
 def _returned_functions(fn) -> list:
