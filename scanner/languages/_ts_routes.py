@@ -816,7 +816,7 @@ class _Routes:
         statements = [s for s in body.named_children if s.type != "comment"][:_MAX_INLINE_STATEMENTS]
         for s in statements:
             if s.type == "if_statement" and s.child_by_field_name("alternative") is None and \
-                    _exits(s.child_by_field_name("consequence")):
+                    _exits(s.child_by_field_name("consequence")) and not _calls_next(s.child_by_field_name("consequence")):
                 cond = s.child_by_field_name("condition")
                 found = self._tests(cond, negate=True, prefix=INLINE)
                 if found:
@@ -859,9 +859,12 @@ class _Routes:
         """Middleware that calls ``next()`` in one arm of an environment test: the test that lets requests on."""
         if body.type != "statement_block":
             return []
-        for s in [s for s in body.named_children if s.type != "comment"][:_MAX_INLINE_STATEMENTS]:
+        statements = [s for s in body.named_children if s.type != "comment"]
+        for s in statements[:_MAX_INLINE_STATEMENTS]:
             if s.type != "if_statement":
                 continue
+            if any(_calls_next(other) for other in statements if other is not s):
+                continue  # requireAuth: a bypass in one arm, next() again after a token check
             then, alt = s.child_by_field_name("consequence"), s.child_by_field_name("alternative")
             cond = s.child_by_field_name("condition")
             if _calls_next(then) and not _calls_next(alt):
