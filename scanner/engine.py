@@ -61,7 +61,8 @@ def scan(root: str | os.PathLike[str], config: Config | None = None, progress: P
         for code, message in ff.diagnostics:
             diagnostics.append(Diagnostic(ff.path, code, message))
     roles = {f.path: f.role for f in found.files}
-    project = Project(file_facts, roles, config.extra_local_hosts)
+    project = Project(file_facts, roles, config.extra_local_hosts,
+                      admin_guards=frozenset(getattr(config, "admin_guards", ())))  # [tool.envmatrix] admin-guards
 
     rules = tuple(r for r in REGISTRY if config.selects(r.code))
     findings, internal_error = run_rules(project, rules, diagnostics)

@@ -80,3 +80,9 @@ def test_nest_controller_with_global_prefix() -> None:
 def test_next_route_path_from_file() -> None:
     (r,) = only(facts("apps/web/app/(dev)/api/seed/route.ts", "export async function POST() {}"), Route)
     assert (r.method, r.path, r.framework) == ("POST", "/api/seed", "nextjs")
+
+
+def test_declared_admin_guard_names_reach_the_verdict() -> None:
+    ff = [facts("src/a.ts", 'const r = Router();\nr.post("/seed", gatekeeper, h);')]
+    assert Project(ff).routes()[0].verdict == "unguarded"
+    assert Project(ff, admin_guards=frozenset({"gatekeeper"})).routes()[0].verdict == "guarded"
