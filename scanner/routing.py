@@ -278,6 +278,8 @@ class _Resolver:
         else:
             return None
         weak = None
+        if not subject and op == "!=" and lexicon.environment_of(value or "") == "production":
+            weak = f"`{name}` != \"{value}\" holds for every other value, unset or misspelled included"
         if subject:
             defaults = [default] if default_known else self.defaults(subject, path)
             for d in defaults:

@@ -22,7 +22,9 @@ from . import _js_effects as effects
 #: Bytes that a file registering routes contains; files without any skip this pass.
 ROUTE_TRIGGERS = (b"Router", b"router", b"express", b"fastify", b"Fastify", b"Hono", b"@Controller", b"@Module",
                   b"setGlobalPrefix", b"export {", b".get(", b".post(", b".put(", b".patch(", b".delete(", b".all(",
-                  b".route(", b".use(", b".register(", b".on(")
+                  b".route(", b".use(", b".register(", b".on(",
+                  # middleware and guard definitions (GuardDef), judged by their bodies
+                  b"next()", b"next();", b"isAdmin")
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "head", "options", "all"})
 NEST_METHODS = {"Get": "GET", "Post": "POST", "Put": "PUT", "Patch": "PATCH", "Delete": "DELETE", "All": "ANY",
@@ -59,9 +61,14 @@ def _query(tsx: bool):
     return Query(_language(tsx), source)
 
 
+_TRIGGER_RE = re.compile(b"|".join(re.escape(t) for t in ROUTE_TRIGGERS))
+#: Bytes a function body must contain to be worth judging as a guard (environment, role, middleware).
+_GUARD_BODY = re.compile(rb"env|Env|ENV|isProd|isDev|config|Config|settings|admin|Admin|role|Role|next|Staff|staff")
+
+
 def wanted(path: str, src: bytes) -> bool:
     """Whether a file may register routes (checked before parsing)."""
-    return next_route(path) is not None or any(t in src for t in ROUTE_TRIGGERS)
+    return next_route(path) is not None or _TRIGGER_RE.search(src) is not None
 
 
 def next_route(path: str) -> tuple[str, str] | None:
@@ -416,6 +423,16 @@ class _Routes:
         value = f.evaluate(node)
         if value is not None:
             return [value]
+        if node.type == "template_string":  # `/${postSlug}/seeds` -> /{postSlug}/seeds
+            parts = []
+            for c in node.named_children:
+                if c.type == "template_substitution":
+                    inner = c.named_children[0] if c.named_children else None
+                    known = f.evaluate(inner) if inner is not None else None
+                    parts.append(known if known is not None else "{" + _short(f.text(inner) if inner else "", 30) + "}")
+                else:
+                    parts.append(f.text(c))
+            return ["".join(parts)]
         if node.type == "regex":
             return [f.text(node)]
         if node.type in {"identifier", "member_expression", "template_string"}:
@@ -842,7 +859,7 @@ class _Routes:
         f = self.f
         for name, fn in self.functions.items():
             body = fn.child_by_field_name("body")
-            if body is None:
+            if body is None or not _GUARD_BODY.search(f.src, body.start_byte, body.end_byte):
                 continue
             middleware = _has_next_param(f, fn) or bool(_returned_functions(fn))
             if vocab.classify_guard(name) != "admin" and (middleware and _has_role_test(f, body) or any(
