@@ -151,7 +151,8 @@ class _Resolver:
         chains = self.chains(node)
         if route.framework == "nestjs":  # setGlobalPrefix and useGlobalGuards reach every controller
             chains = [_Chain(join(g.prefix, c.prefix), (g,) + c.mounts, c.middleware)
-                      for g, _ in self.incoming.get(("", NEST), ()) for c in chains] or chains
+                      for g in _nearest(route.span.path, [m for m, _ in self.incoming.get(("", NEST), ())])
+                      for c in chains] or chains
             chains = [_Chain(c.prefix, c.mounts, tuple(("", mw) for mw in self.middleware.get(("", NEST), ()))
                              + c.middleware) for c in chains]
         for chain in chains:
@@ -292,6 +293,20 @@ class _Resolver:
         """The values a variable takes where it is unset: literal defaults seen in this file, else None."""
         here = [r.default for r in self.reads.get(name, ()) if r.span.path == path and r.default is not None]
         return here or [None]
+
+
+def _nearest(path: str, mounts: list[Mount]) -> list[Mount]:
+    """The global mounts of the app a file belongs to. An app's root is the folder above ``src/``
+    of the file that calls ``setGlobalPrefix`` (``apps/ws`` for ``apps/ws/src/bootstrap.ts``). With
+    one app, its mounts reach every file; in a monorepo, only files below the app's root."""
+    def root(m: Mount) -> str:
+        p = m.span.path
+        return p.split("/src/", 1)[0] if "/src/" in p else ("" if p.startswith("src/") else p.rsplit("/", 1)[0]
+                                                            if "/" in p else "")
+    roots = {root(m) for m in mounts}
+    if len(roots) <= 1:
+        return mounts
+    return [m for m in mounts if not root(m) or path.startswith(root(m) + "/")]
 
 
 def _only_when(text: str) -> str:

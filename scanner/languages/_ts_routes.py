@@ -423,16 +423,8 @@ class _Routes:
         value = f.evaluate(node)
         if value is not None:
             return [value]
-        if node.type == "template_string":  # `/${postSlug}/seeds` -> /{postSlug}/seeds
-            parts = []
-            for c in node.named_children:
-                if c.type == "template_substitution":
-                    inner = c.named_children[0] if c.named_children else None
-                    known = f.evaluate(inner) if inner is not None else None
-                    parts.append(known if known is not None else "{" + _short(f.text(inner) if inner else "", 30) + "}")
-                else:
-                    parts.append(f.text(c))
-            return ["".join(parts)]
+        if node.type == "template_string":
+            return [_template_path(f, node)]
         if node.type == "regex":
             return [f.text(node)]
         if node.type in {"identifier", "member_expression", "template_string"}:
@@ -1123,7 +1115,22 @@ def _placeholder(f, node) -> str:
         key = f.evaluate(args[0]) if args else None
         if key:
             return "{" + key + "}"
+    if node is not None and node.type == "template_string":
+        return _template_path(f, node)
     return "{" + _short(f.text(node), 40) + "}"
+
+
+def _template_path(f, node) -> str:
+    """```/${postSlug}/seeds``` -> ``/{postSlug}/seeds``: literal parts kept, unknown parts named."""
+    parts = []
+    for c in node.named_children:
+        if c.type == "template_substitution":
+            inner = c.named_children[0] if c.named_children else None
+            known = f.evaluate(inner) if inner is not None else None
+            parts.append(known if known is not None else "{" + _short(f.text(inner) if inner else "", 30) + "}")
+        else:
+            parts.append(f.text(c))
+    return "".join(parts)
 
 
 def _prefix_like(f, node) -> bool:
