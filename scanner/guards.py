@@ -24,7 +24,7 @@ AUTH_WORDS = frozenset({
     "auth", "authenticate", "authenticated", "authentication", "authorize", "authorized", "authorization",
     "login", "logged", "session", "jwt", "token", "passport", "clerk", "protect", "protected", "verify",
     "verified", "user", "guard", "signed", "signin", "bearer", "oauth", "firebase", "supabase", "cognito",
-    "credentials", "apikey", "key", "keys", "secured", "secure", "ensure", "principal", "identity", "member",
+    "credentials", "apikey", "key", "keys", "secured", "secure", "principal", "identity", "member",
     "account", "kinde", "lucia", "nextauth", "authjs",
 })
 #: Words that turn a guard-looking name into its opposite (``@Public()``, ``optionalAuth``, ``SkipAuth``).
@@ -111,6 +111,8 @@ def classify_guard(text: str, extra_admin: frozenset[str] = frozenset()) -> str 
         return None
     if set(_words(rest)) & ADMIN_WORDS:
         return "admin"
+    if not head_ws & AUTH_WORDS and "required" not in head_ws:
+        return None  # ensure_not_demo, checkQuota: a restriction, but not on who the caller is
     return "auth"
 
 

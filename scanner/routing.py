@@ -187,8 +187,10 @@ class _Resolver:
         leaf = head.rsplit(".", 1)[-1]
         module = self.project._imports.get(path, {}).get(first)
         keys = {(module_key(path), head), (module_key(path), leaf)}
-        if module is not None:
-            for candidate in (module, module.rsplit(".", 1)[0] if first == head and "/" not in module else None):
+        if module is not None:  # from . import views -> ("views", "shop"): views.seed lives in shop/views
+            candidates = (module, module.rsplit(".", 1)[0] if first == head and "/" not in module else None,
+                          f"{module}/{first}" if first != head else None)
+            for candidate in candidates:
                 if candidate:
                     keys.add((self.module_for(candidate, self.def_modules), leaf))
         return [d for k in sorted(keys) for d in self.guard_defs.get(k, ())]

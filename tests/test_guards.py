@@ -32,6 +32,8 @@ from scanner.guards import classify_guard, demo_match, holds
     ('restrictTo("admin")', "admin"),
     ("check session?.user?.role !== 'admin'", "admin"),
     ('require("./routes/admin")', None),
+    ("Depends(ensure_not_demo)", None),
+    ('restrictTo("user")', None),
 ])
 def test_classify_guard(text: str, kind: str | None) -> None:
     assert classify_guard(text) == kind

@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from scanner.facts import FileFacts, GuardDef, Mount, Route, Script
-from scanner.languages._py_routes import _Walker, extract_routes
+from scanner.languages._py_route_walker import _Walker, extract_routes
 from scanner.project import Project
 
 
