@@ -103,3 +103,13 @@ class SeedView(UserPassesTestMixin, View):
 def test_main_guard_is_a_script() -> None:
     (s,) = only(file_facts("scripts/seed.py", 'if __name__ == "__main__":\n    main()\n'), Script)
     assert s.span.line == 1
+
+
+def test_routes_registered_by_a_function_take_its_call_conditions() -> None:
+    found = routes({
+        "app/main.py": 'from app.debug import register_debug_routes\napp = FastAPI()\n'
+                       'if os.getenv("ENABLE_DEBUG_ROUTES") == "1":\n    register_debug_routes(app)\n',
+        "app/debug.py": 'def register_debug_routes(app):\n    @app.get("/debug/vars")\n    def debug_vars(): ...\n',
+    })
+    rr = found[("GET", "/debug/vars")]
+    assert (rr.verdict, rr.route.mount) == ("guarded", "register_debug_routes")

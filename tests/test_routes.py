@@ -86,3 +86,13 @@ def test_declared_admin_guard_names_reach_the_verdict() -> None:
     ff = [facts("src/a.ts", 'const r = Router();\nr.post("/seed", gatekeeper, h);')]
     assert Project(ff).routes()[0].verdict == "unguarded"
     assert Project(ff, admin_guards=frozenset({"gatekeeper"})).routes()[0].verdict == "guarded"
+
+
+def test_routes_registered_by_a_function_take_its_call_conditions() -> None:
+    found = routes({
+        "src/boot.ts": 'import { registerDevRoutes } from "./dev";\nconst app = express();\n'
+                       'if (process.env.NODE_ENV !== "production") registerDevRoutes(app);',
+        "src/dev.ts": 'export function registerDevRoutes(app: Express) {\n  app.post("/dev/seed", h);\n}',
+    })
+    rr = found[("POST", "/dev/seed")]
+    assert rr.verdict == "weak" and rr.route.framework == "express"

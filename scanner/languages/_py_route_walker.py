@@ -80,6 +80,7 @@ class _Walker:
         self.aliases: dict[str, str] = {}  # CurrentUser = Annotated[User, Depends(get_current_user)]
         self.functions: dict[str, cst.FunctionDef] = {}
         self.class_guards: dict[str, tuple[str, ...]] = {}  # class -> guard-like bases (BaseAdminController)
+        self.scopes: list[tuple[str, set[str]]] = []  # enclosing functions and their parameter names
 
     # ------------------------------------------------------------------ helpers
 
@@ -337,7 +338,11 @@ class _Walker:
                     extra = extra + self.tests(stmt.test, True)
             elif isinstance(stmt, cst.FunctionDef):
                 self.function(stmt, here, owner)
+                params = {p.name.value for p in (*stmt.params.posonly_params, *stmt.params.params,
+                                                 *stmt.params.kwonly_params)}
+                self.scopes.append((stmt.name.value, params))
                 self.block(_block(stmt.body), here)
+                self.scopes.pop()
             elif isinstance(stmt, cst.ClassDef):
                 self.klass(stmt)
                 self.class_guards[stmt.name.value] = tuple(
@@ -420,9 +425,17 @@ class _Walker:
         inline_guards, inline_tests = self.inline_checks(fn)
         tests = conds + inline_tests
         full = _join(own_prefix, path) if own_prefix else path
+        mount = self.mount_name(router)
         for verb in verbs:
             self.out.append(Route(self.span(dec), verb, full, fn.name.value, tuple(_short(g) for g in guards)
-                                  + tuple(inline_guards), tuple(c.text for c in tests), fw, router, tests))
+                                  + tuple(inline_guards), tuple(c.text for c in tests), fw, mount, tests))
+
+    def mount_name(self, router: str) -> str:
+        """A router that is a parameter (``def register_debug_routes(app)``) is reached by its function's name."""
+        for fn_name, params in reversed(self.scopes):
+            if router in params:
+                return fn_name
+        return router
 
     def _signature_guards(self, fn: cst.FunctionDef) -> list[str]:
         out = []
@@ -514,6 +527,18 @@ class _Walker:
 
     def call(self, call: cst.Call, conds: tuple[Condition, ...]) -> None:
         func = call.func
+        if isinstance(func, cst.Name):  # register_debug_routes(app): its routes hang below app
+            name = func.value
+            if name in self.functions or name in self.imports:
+                for arg in call.args:
+                    target = _dotted(arg.value)
+                    if target is not None and "." not in target and self._is_router(target):
+                        module = self.imports.get(name)
+                        ref = (module[1] or name, _path(module[0])) if module is not None else (name, None)
+                        self.out.append(Mount(self.span(call), "", ref[0], ref[1], (), tuple(c.text for c in conds),
+                                              self.mount_name(target), conds))
+                        break
+            return
         if not isinstance(func, cst.Attribute):
             return
         owner = _dotted(func.value)

@@ -120,6 +120,8 @@ def extract_routes(f, tree, tsx: bool) -> None:
     r.declare_routers(routers)
     for call in sorted(captures.get("call", ()), key=lambda n: n.start_byte):
         r.call(call)
+    for call in captures.get("plain_call", ()):
+        r.plain_call(call)
     for cls in captures.get("class", ()):
         r.controller(cls)
     for array in captures.get("nest_controllers", ()):
@@ -138,7 +140,6 @@ class _Routes:
         self.routers: dict[str, tuple[str, str]] = {}  # name -> (framework, own prefix)
         self.default_names: set[str] = set()
         self.out: list = []
-        self.seen_calls: set[int] = set()
         self.pushes: dict[str, list[list]] = {}  # array name -> argument lists of its .push() calls
 
     # ------------------------------------------------------------------ names
@@ -289,8 +290,10 @@ class _Routes:
                 ptype = param.child_by_field_name("type") if param is not None and param.type != "identifier" else None
                 typed = ptype is not None and any(t in f.text(ptype) for t in ROUTER_TYPES)
                 if typed or name in ROUTER_PARAM_NAMES or _router_name(name):
-                    fw = "fastify" if "Fastify" in (f.text(ptype) if ptype is not None else "") or name == "fastify" \
-                        or _registered_plugin(f, fn) else ""
+                    tname = f.text(ptype) if ptype is not None else ""
+                    fw = "fastify" if "Fastify" in tname or name == "fastify" or _registered_plugin(f, fn) else \
+                        "express" if any(t in tname for t in ("Express", "Application", "Router")) else \
+                        "hono" if "Hono" in tname else ""
                     return self.function_name(fn), fw, "", "declared"
                 return None
             if name in CLIENT_NAMES:
@@ -349,6 +352,21 @@ class _Routes:
                 name = f.text(_unwrap(obj))
                 fw, own = self.routers.get(name, ("koa", ""))
                 self.routers[name] = (fw, join_path(own, prefix))
+
+    def plain_call(self, call) -> None:
+        """``registerDevRoutes(app)``: the routes that function registers on its parameter hang below
+        ``app``, under the conditions of this call."""
+        f = self.f
+        name = f.text(call.child_by_field_name("function"))
+        if name in {"require", "import"} or (name not in self.functions and name not in f.imports):
+            return
+        for arg in call.child_by_field_name("arguments").named_children:
+            owner = self.router_of(arg)
+            if owner is not None:
+                module = f.imports.get(name)
+                self.out.append(Mount(f.span(call), owner[2], self.canonical(name) if module is None else name,
+                                      module, parent=owner[0], **self._conds(call)))
+                return
 
     def _route_call(self, call, method: str, obj, args) -> None:
         f = self.f
@@ -631,7 +649,8 @@ class _Routes:
         for node, name, extra in self._module_items(array, 0):
             conds = self._conds(node)
             self.out.append(Mount(f.span(node), "", name, f.imports.get(name), parent=owner,
-                                  conditions=conds["conditions"], tests=conds["tests"]))
+                                  conditions=conds["conditions"] + tuple(c.text for c in extra),
+                                  tests=conds["tests"] + tuple(extra)))
 
     def _nest_module(self, cls_name: str, decorator) -> None:
         """``@Module({ controllers, imports })``: each controller and imported module hangs below this one,

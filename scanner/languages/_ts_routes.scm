@@ -32,3 +32,6 @@
 ; NestJS controller lists outside @Module (dynamic module configs): controllers: [AuthController]
 ((pair key: (property_identifier) @_controllers value: (array) @nest_controllers)
  (#eq? @_controllers "controllers"))
+
+; plain calls that may register routes on a router they are given: registerDevRoutes(app)
+(call_expression function: (identifier) @_plain_fn arguments: (arguments) @_plain_args) @plain_call
