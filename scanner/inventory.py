@@ -49,10 +49,11 @@ class Variable:
     reads: list[dict] = field(default_factory=list)
     sets: list[dict] = field(default_factory=list)
     uses: list[dict] = field(default_factory=list)  # config.x in other files that resolves to it
+    secret_patterns: frozenset[str] = field(default=frozenset(), repr=False)  # secret-name-patterns
 
     @property
     def secret(self) -> bool:
-        return lexicon.is_secret_name(self.name)
+        return lexicon.is_secret_name(self.name, self.secret_patterns)
 
     @property
     def defaults(self) -> list[str]:
@@ -85,17 +86,17 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
 
     def var(name: str) -> Variable:
         if name not in variables:
-            variables[name] = Variable(name, area_of(name, areas))
+            variables[name] = Variable(name, area_of(name, areas), secret_patterns=project.secret_name_patterns)
         return variables[name]
 
     for read in project.facts(EnvRead):
-        default = _shown(read.name, read.default)
+        default = _shown(read.name, read.default, project.secret_name_patterns)
         var(read.name).reads.append({"path": read.span.path, "line": read.span.line, "default": default,
                                      "via": read.via, "required": read.required, "fallback": read.fallback})
     for use, binding in project.config_uses():
         var(binding.name).uses.append({"path": use.span.path, "line": use.span.line, "via": use.ref})
     for assign in project.facts(EnvAssignment):
-        value = _shown(assign.name, assign.value)
+        value = _shown(assign.name, assign.value, project.secret_name_patterns)
         var(assign.name).sets.append({"path": assign.span.path, "line": assign.span.line, "value": value,
                                       "source": assign.source, "environment": assign.environment})
     for v in variables.values():
@@ -151,11 +152,11 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     )
 
 
-def _shown(name: str, value: str | None) -> str | None:
+def _shown(name: str, value: str | None, secret_patterns: frozenset[str] = frozenset()) -> str | None:
     """A value as every output may show it: secrets masked, URL passwords masked."""
     if value is None:
         return None
-    if lexicon.is_secret_name(name) and not lexicon.is_placeholder(value):
+    if lexicon.is_secret_name(name, secret_patterns) and not lexicon.is_placeholder(value):
         return lexicon.mask(value)
     return _mask_url(value)
 

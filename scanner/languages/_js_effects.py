@@ -304,7 +304,7 @@ def leaf_name(f, node) -> str | None:
 
 def _is_secret_expr(f, node) -> bool:
     leaf = leaf_name(f, node)
-    return bool(leaf) and lexicon.is_secret_name(leaf)
+    return bool(leaf) and lexicon.is_secret_name(leaf, f.options.secret_name_patterns)
 
 
 def has_secret_compare(f, cond) -> bool:
