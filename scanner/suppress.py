@@ -322,40 +322,56 @@ def _dockerfile_comments(text: str) -> tuple[list[Comment], Callable[[int], int]
 
 
 def _dotenv_comments(text: str) -> list[Comment]:
-    """``#`` first on a line, or after whitespace behind an unquoted or closed quoted value."""
+    """``#`` first on a line, or after whitespace behind an unquoted or closed quoted value.
+
+    A quote that closes on a later line spans those lines only when nothing but a comment follows
+    the closing quote; otherwise the opening line is read alone (as ``languages/dotenv.py`` does).
+    """
     out: list[Comment] = []
-    quote: str | None = None  # an open multi-line quoted value
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
-        i = 0
-        if quote is not None:
-            i = _close_quote(line, 0, quote)
-            if i < 0:
-                continue
-            quote = None
-        else:
-            stripped = line.lstrip()
-            if stripped.startswith("#"):
-                col = len(line) - len(stripped)
-                out.append(Comment(number, col + 1, number, len(line) + 1, line[col:]))
-                continue
-            eq = line.find("=")
-            if eq < 0:
-                continue
-            i = eq + 1
-            while i < len(line) and line[i] in " \t":
-                i += 1
-            if i < len(line) and line[i] in "'\"`":
-                q = line[i]
-                i = _close_quote(line, i + 1, q)
-                if i < 0:
-                    quote = q
-                    continue
-        for j in range(i, len(line)):
-            if line[j] == "#" and (j == 0 or line[j - 1] in " \t"):
-                out.append(Comment(number, j + 1, number, len(line) + 1, line[j:]))
-                break
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        stripped = line.lstrip()
+        start = _dotenv_value_end(line) if not stripped.startswith("#") else len(line) - len(stripped)
+        if start is None:  # a quote left open: does it close on a later line, before a comment?
+            closing = _dotenv_multiline_end(lines, number)
+            if closing is not None:
+                number, start = closing
+                line = lines[number]
+        if start is not None:
+            for j in range(start, len(line)):
+                if line[j] == "#" and (j == 0 or line[j - 1] in " \t"):
+                    out.append(Comment(number + 1, j + 1, number + 1, len(line) + 1, line[j:]))
+                    break
+        number += 1
     return out
+
+
+def _dotenv_value_end(line: str) -> int | None:
+    """Where a comment may start on an assignment line; None when its quoted value stays open."""
+    eq = line.find("=")
+    if eq < 0:
+        return len(line)
+    i = eq + 1
+    while i < len(line) and line[i] in " \t":
+        i += 1
+    if i < len(line) and line[i] in "'\"`":
+        end = _close_quote(line, i + 1, line[i])
+        return None if end < 0 else end
+    return i
+
+
+def _dotenv_multiline_end(lines: list[str], number: int) -> tuple[int, int] | None:
+    line = lines[number]
+    eq = line.find("=")
+    quote = line[eq + 1:].lstrip(" \t")[0]
+    for later in range(number + 1, len(lines)):
+        end = _close_quote(lines[later], 0, quote)
+        if end >= 0:
+            rest = lines[later][end:].strip()
+            return (later, end) if not rest or rest.startswith("#") else None
+    return None
 
 
 def _close_quote(line: str, i: int, quote: str) -> int:

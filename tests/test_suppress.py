@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from scanner.cli import cli
@@ -128,6 +130,11 @@ def test_dotenv_same_line_and_line_before() -> None:
     assert covered(".env", "dotenv", text) == [(("URL003",), 2, 2), (("URL003",), 3, 3), (("SEC004",), 8, 8)]
 
 
+def test_dotenv_unterminated_quote_costs_one_line() -> None:
+    text = 'A="never closed\n# envmatrix: ignore[URL003]\nB=http://localhost\nC="x" y"\n'
+    assert covered(".env", "dotenv", text) == [(("URL003",), 3, 3)]
+
+
 def test_shell_and_markdown_text() -> None:
     sh = 'curl "http://localhost/#envmatrix: ignore[URL002]" # envmatrix: ignore[URL002]\necho $# x\n'
     assert covered("scripts/a.sh", "text", sh) == [(("URL002",), 1, 1)]
@@ -157,6 +164,18 @@ def test_typescript_end_to_end(tmp_path: Path) -> None:
     root = write(tmp_path, {"src/a.ts": TS})
     assert findings(root) == {("src/a.ts", 4, "URL001")}
     assert scan(root, Config()).suppressed == 2
+
+
+def test_suppression_inside_a_multi_line_condition(tmp_path: Path) -> None:
+    # the comment sits inside the parentheses; the branch must still be seen, then suppressed
+    body = ("export function f(p: string) {\n"
+            "  if ( // envmatrix: ignore[ENV001] -- storybook only\n"
+            "    p === '/x' ||\n"
+            "    process.env.NODE_ENV !== 'production'\n"
+            "  ) {\n    return 1;\n  }\n}\n")
+    root = write(tmp_path, {"src/a.ts": body})
+    assert findings(root, Config(inline_suppressions=False)) == {("src/a.ts", 2, "ENV001")}
+    assert findings(root) == set()
 
 
 def test_no_suppress_reports_everything(tmp_path: Path) -> None:
@@ -257,3 +276,20 @@ def test_dotenv_end_to_end(tmp_path: Path) -> None:
         "CACHE_URL=redis://localhost:6379 # envmatrix: ignore[URL003] -- staging sidecar\n"
         "QUEUE_URL=amqp://localhost\n")})
     assert {(p, n, r) for p, n, r in findings(root) if r.startswith("URL")} == {(".env.staging", 5, "URL003")}
+
+
+KINDS = [("a.ts", "typescript"), ("a.tsx", "tsx"), ("a.js", "javascript"), ("a.py", "python"),
+         ("k8s/a.yaml", "yaml"), ("docker-compose.yml", "compose"), ("Dockerfile", "dockerfile"),
+         (".env", "dotenv"), ("a.sh", "text"), ("a.go", "text"), ("a.sql", "text"), ("a.md", "text")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["envmatrix: ignore[URL001]", "envmatrix: ignore-file[", "#", "//", "/*", "*/",
+                                 "<!--", "-->", "--", "'", '"', "`", "\\", "\n", "\r\n", " ", "\t", "|", ">",
+                                 "key:", "- ", "=", "RUN <<EOF", "EOF", "é", "\u2028", "]", "[", ",", "x"]),
+                max_size=40).map("".join))
+def test_parse_never_raises(text: str) -> None:
+    for path, kind in KINDS:
+        for s in parse(path, kind, "envmatrix: " + text):
+            assert s.span.line >= 1 and s.span.column >= 1
+            assert s.file_wide or 1 <= s.first <= s.last

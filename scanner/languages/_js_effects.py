@@ -65,7 +65,8 @@ class Atom:
 
 def _strip(node):
     while node is not None and node.type in _TRANSPARENT and node.named_children:
-        node = node.named_children[0]
+        # comments are named children too: `if ( // why` must still reach the condition
+        node = next((c for c in node.named_children if c.type != "comment"), None)
     return node
 
 
