@@ -183,3 +183,12 @@ def test_empty_baseline(tmp_path: Path) -> None:
     (tmp_path / "src" / "a.ts").write_text("export const a = 1;\n")
     out = record(tmp_path / "src", tmp_path)
     assert json.loads(out.read_text()) == {"findings": [], "tool": "envmatrix", "version": 1}
+
+
+def test_changed_secret_in_env_file_resurfaces(repo: Path, tmp_path: Path) -> None:
+    env = repo / ".env.production"
+    env.write_text("NODE_ENV=production\nSTRIPE_SECRET_KEY=sk_live_51Habcdefghijklmnop\n")
+    out = record(repo, tmp_path)
+    env.write_text("# rotated\n\nNODE_ENV=production\nSTRIPE_SECRET_KEY=sk_live_51Hqrstuvwxyzabcdef\n")
+    found, summary = new_findings(repo, out)
+    assert found == [(".env.production", "SEC004")] and summary["stale_baseline"] == 1
