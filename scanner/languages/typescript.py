@@ -169,6 +169,7 @@ class _File:
                 self._read(node, name, via)
         for node in captures.get("const_value", ()):
             self._flag_local(node)
+        self._local_bindings(pairs.get(("guarded_key", "guarded_value"), ()))
         self._branches(captures, pairs)
         self._config_uses(pairs.get(("use", "use_root"), ()))
         self._literals(captures)
@@ -592,7 +593,7 @@ class _File:
                             self._consume(lit)
                         if self.fallback_var is None:
                             subject = effects.subject_of(self, right)
-                            self.fallback_var = subject[0] if subject and subject[0] else None
+                            self.fallback_var = (subject[0] or subject[1]) if subject else None
                     current = parent
                     continue
                 if op in {"||", "??"}:  # A || B || "x": B falls back to "x" too
@@ -835,6 +836,25 @@ class _File:
                 if leaf and value is not None and lexicon.is_secret_name(leaf, self.options.secret_name_patterns) \
                         and lexicon.local_endpoint(value, hosts) is None:
                     self.facts.append(Literal(self.span(lit), value, "compare", leaf))
+        self._images_from_consts()
+
+    def _local_bindings(self, pairs) -> None:
+        """``{ redisUrl: eventsRedisUrl }`` where the local holds an env read (or a flag on one)."""
+        for key, value in pairs:
+            target = value if value.type == "identifier" else None
+            if target is None:
+                continue
+            local = self.text(target)
+            owner, attribute = self._binding_path(value)
+            if not attribute:
+                continue
+            if local in self.env_locals:
+                self.facts.append(ConfigBinding(self.span(value), owner, attribute, self.env_locals[local], None))
+            elif local in self.flag_locals:
+                subject, op, cmp = self.flag_locals[local]
+                self.facts.append(ConfigBinding(self.span(value), owner, attribute, subject, None, op, cmp))
+
+    def _images_from_consts(self) -> None:
         for name, node in self.const_nodes.items():
             value = self.evaluate(node)
             if value and lexicon.is_image_name(name) and node.start_byte not in self.consumed:
