@@ -241,9 +241,11 @@ def baseline(path, output, config_file, select, ignore, jobs, no_progress, debug
 @click.option("--check", is_flag=True,
               help="Do not write: compare with --output and exit 1 with a diff when it is stale.")
 @click.option("--timestamp", is_flag=True, help="Add a Generated: line (UTC; SOURCE_DATE_EPOCH when set).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Read settings from this file (default: the nearest .envmatrix.toml or pyproject.toml).")
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def report(path, output, check, timestamp, no_progress, debug):
+def report(path, output, check, timestamp, config_file, no_progress, debug):
     """Write the environment matrix of PATH: config inventory, code paths, hotspots, checklist."""
 
     def run() -> int:
@@ -255,8 +257,9 @@ def report(path, output, check, timestamp, no_progress, debug):
 
         if check and not output:
             raise UsageError("--check needs --output FILE: the document to compare with")
+        config = _config(path, config_file)
         progress = _Progress(not no_progress)
-        result = run_scan(path, None, progress)
+        result = run_scan(path, config, progress)
         progress.close()
         _report_scan_facts(result)
         text = markdown.render(result, root_name=os.path.basename(os.path.abspath(path)),

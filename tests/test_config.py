@@ -286,3 +286,10 @@ def test_explicit_pyproject_without_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
     with pytest.raises(ConfigError, match=r"no \[tool.envmatrix\] table"):
         load_config(root, tmp_path / "pyproject.toml")
+
+
+def test_report_reads_the_config_file(tmp_path: Path) -> None:
+    root = tree(tmp_path, 'secret-name-patterns = ["pin"]\n[areas]\n"STRIPE_*" = "Payments"\n')
+    result = run("report", str(root))
+    assert result.exit_code == 0, result.output
+    assert "Payments" in result.stdout and "s3cr3t-pin-value" not in result.stdout
