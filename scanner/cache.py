@@ -12,6 +12,7 @@ that cannot be written costs speed, never the scan. The cache never writes insid
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -67,8 +68,9 @@ class FactsCache:
         self._made: set[str] = set()
 
     @staticmethod
-    def key(path: str, data: bytes, kind: str, extra_local_hosts: frozenset[str]) -> str:
-        header = "\0".join((code_fingerprint(), kind, ",".join(sorted(extra_local_hosts)), path))
+    def key(path: str, data: bytes, options) -> str:
+        """SHA-256 of the code fingerprint, every ``ExtractOptions`` field, the path and the bytes."""
+        header = "\0".join((code_fingerprint(), _options_text(options), path))
         return hashlib.sha256(header.encode("utf-8", "surrogatepass") + b"\0" + data).hexdigest()
 
     def _entry(self, key: str) -> str:
@@ -231,6 +233,17 @@ class StatIndex:
             os.replace(tmp, self.file)
         except OSError:
             _unlink(tmp)
+
+
+def _options_text(options) -> str:
+    """``ExtractOptions`` as stable text: sets sorted (their iteration order varies by process)."""
+    parts = []
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if isinstance(value, (set, frozenset)):
+            value = sorted(value)
+        parts.append(f"{f.name}={value!r}")
+    return ";".join(parts)
 
 
 def _write_all(fd: int, blob: bytes) -> None:

@@ -76,7 +76,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
         # Workers read, pre-filter, consult the cache and parse; this process only collects.
         _warm({files[i].kind for i in unknown})
         cache_dir = str(cache.root.parent) if cache is not None else None
-        tasks = [FileTask(i, files[i].path, files[i].abspath, files[i].kind, config.extra_local_hosts,
+        tasks = [FileTask(i, files[i].path, files[i].abspath, options_for(files[i].kind, config),
                           config.max_file_size, config.prefilter, cache_dir) for i in unknown]
         from . import pool
 
@@ -108,13 +108,13 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
             ready = sniff(sf.path, data, sf.kind)
             if ready is not None:
                 out[i] = ready
-            elif config.prefilter and not may_have_facts(data, ExtractOptions(sf.kind, config.extra_local_hosts)):
+            elif config.prefilter and not may_have_facts(sf.path, data, options_for(sf.kind, config)):
                 out[i] = FileFacts(sf.path)
                 keep = retained + len(data) <= RETAIN_BYTES
                 skipped[i] = data if keep else None
                 retained += len(data) if keep else 0
             else:
-                todo.append(Task(i, sf.path, sf.kind, config.extra_local_hosts, data))
+                todo.append(Task(i, sf.path, options_for(sf.kind, config), data))
         if progress:
             progress(len(files) - len(unknown) + n, len(files))
     keys.update(_extract(todo, out, cache, config))
@@ -139,7 +139,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
                 data = read if isinstance(read, bytes) else b""
             if uses(data):
                 del skipped[i]
-                todo.append(Task(i, files[i].path, files[i].kind, config.extra_local_hosts, data))
+                todo.append(Task(i, files[i].path, options_for(files[i].kind, config), data))
         keys.update(_extract(todo, out, cache, config))
     if cache is not None and cache.written:
         cache.prune()
@@ -161,8 +161,7 @@ class FileTask:
     index: int
     path: str
     abspath: str
-    kind: str
-    extra_local_hosts: frozenset[str]
+    options: ExtractOptions
     max_file_size: int
     prefilter: bool
     cache_dir: str | None  # None: no cache
@@ -180,11 +179,10 @@ def process_file(task: FileTask) -> tuple:
     data = _read_file(task.path, task.abspath, task.max_file_size)
     if isinstance(data, FileFacts):
         return ("done", pack(data), None, False)
-    ready = sniff(task.path, data, task.kind)
+    ready = sniff(task.path, data, task.options.kind)
     if ready is not None:
         return ("done", pack(ready), None, False)
-    options = ExtractOptions(task.kind, task.extra_local_hosts)
-    if task.prefilter and not may_have_facts(data, options):
+    if task.prefilter and not may_have_facts(task.path, data, task.options):
         return ("skipped", data)
     cache = None
     if task.cache_dir is not None:
@@ -193,16 +191,21 @@ def process_file(task: FileTask) -> tuple:
         cache = _WORKER_CACHES.get(task.cache_dir)
         if cache is None:
             cache = _WORKER_CACHES[task.cache_dir] = FactsCache(task.cache_dir)
-    key = cache.key(task.path, data, task.kind, task.extra_local_hosts) if cache is not None else None
+    key = cache.key(task.path, data, task.options) if cache is not None else None
     if cache is not None:
         hit = cache.get(key, task.path)
         if hit is not None:
             return ("done", pack(hit), key, False)
-    facts = run_task(Task(task.index, task.path, task.kind, task.extra_local_hosts, data))
+    facts = run_task(Task(task.index, task.path, task.options, data))
     if cache is None or any(code in _UNCACHED for code, _ in facts.diagnostics):
         return ("done", pack(facts), None, False)
     cache.put(key, facts)
     return ("done", pack(facts), key, True)
+
+
+def options_for(kind: str, config: Config) -> ExtractOptions:
+    """What the frontend of ``kind`` needs from ``config`` (and what the facts cache keys on)."""
+    return ExtractOptions(kind, config.extra_local_hosts, config.secret_name_patterns)
 
 
 def _jobs_for_reading(files: list[SourceFile], config: Config) -> int:
@@ -270,7 +273,7 @@ def _open_index(cache, config: Config, root: str | os.PathLike[str] | None):
         return None
     from .cache import StatIndex
 
-    options = f"{sorted(config.extra_local_hosts)}|{config.prefilter}|{config.max_file_size}"
+    options = f"{sorted(config.extra_local_hosts)}|{sorted(config.secret_name_patterns)}|{config.prefilter}|{config.max_file_size}"
     return StatIndex(cache, Path(root), options)
 
 
@@ -292,7 +295,7 @@ def _extract(tasks: list[Task], out: list, cache, config: Config) -> dict[int, s
     misses: list[Task] = []
     for task in tasks:
         if cache is not None:
-            key = cache.key(task.path, task.data, task.kind, task.extra_local_hosts)
+            key = cache.key(task.path, task.data, task.options)
             keys[task.index] = key
             hit = cache.get(key, task.path)
             if hit is not None:
@@ -303,7 +306,7 @@ def _extract(tasks: list[Task], out: list, cache, config: Config) -> dict[int, s
     if jobs > 1:
         from . import pool
 
-        _warm({task.kind for task in misses})
+        _warm({task.options.kind for task in misses})
         results = pool.run(misses, jobs, config.file_timeout)
     else:
         results = _in_process(misses, config.file_timeout)

@@ -25,6 +25,8 @@ from .facts import FileFacts
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from .languages import ExtractOptions
+
 CHUNK_FILES = 16  # files per message: amortises the pipe without starving a worker at the end
 
 
@@ -34,16 +36,15 @@ class Task:
 
     index: int
     path: str
-    kind: str
-    extra_local_hosts: frozenset[str]
+    options: "ExtractOptions"
     data: bytes
 
 
 def run_task(task: Task) -> FileFacts:
     """The per-file unit, in whichever process runs it."""
-    from .languages import ExtractOptions, extract_bytes
+    from .languages import extract_bytes
 
-    return extract_bytes(task.path, task.data, ExtractOptions(task.kind, task.extra_local_hosts))
+    return extract_bytes(task.path, task.data, task.options)
 
 
 def _extract_packed(task: Task):

@@ -75,10 +75,14 @@ def test_cache_never_writes_inside_the_scanned_tree(tmp_path, monkeypatch) -> No
 
 def test_cache_key_depends_on_content_path_and_options() -> None:
     key = FactsCache.key
-    base = key("a.ts", b"x", "typescript", frozenset())
-    assert base == key("a.ts", b"x", "typescript", frozenset())
-    assert len({base, key("b.ts", b"x", "typescript", frozenset()), key("a.ts", b"y", "typescript", frozenset()),
-                key("a.ts", b"x", "tsx", frozenset()), key("a.ts", b"x", "typescript", frozenset({"devbox"}))}) == 5
+    ts = ExtractOptions("typescript")
+    base = key("a.ts", b"x", ts)
+    assert base == key("a.ts", b"x", ExtractOptions("typescript", frozenset(), frozenset()))
+    assert key("a.ts", b"x", ExtractOptions("typescript", frozenset({"b", "a", "c"}))) == \
+        key("a.ts", b"x", ExtractOptions("typescript", frozenset({"c", "a", "b"})))
+    assert len({base, key("b.ts", b"x", ts), key("a.ts", b"y", ts), key("a.ts", b"x", ExtractOptions("tsx")),
+                key("a.ts", b"x", ExtractOptions("typescript", frozenset({"devbox"}))),
+                key("a.ts", b"x", ExtractOptions("typescript", frozenset(), frozenset({"*_PIN"})))}) == 6
 
 
 def test_prune_keeps_the_cache_bounded(tmp_path, monkeypatch) -> None:
@@ -116,7 +120,7 @@ TS = ExtractOptions("typescript")
     'if (config.nodeEnv) start();',
 ])
 def test_prefilter_keeps_files_with_triggers(source: str) -> None:
-    assert may_have_facts(source.encode(), TS)
+    assert may_have_facts("src/a.ts", source.encode(), TS)
 
 
 @pytest.mark.parametrize("source", [
@@ -126,13 +130,13 @@ def test_prefilter_keeps_files_with_triggers(source: str) -> None:
     'import { Button } from "./button"; export const App = () => <Button label="Save" />;',
 ])
 def test_prefilter_skips_files_without_triggers(source: str) -> None:
-    assert not may_have_facts(source.encode(), TS)
+    assert not may_have_facts("src/a.ts", source.encode(), TS)
 
 
 def test_prefilter_extra_local_hosts() -> None:
     source = b'const api = "http://devbox:8080";'
-    assert not may_have_facts(source, TS)
-    assert may_have_facts(source, ExtractOptions("typescript", frozenset({"devbox"})))
+    assert not may_have_facts("src/a.ts", source, TS)
+    assert may_have_facts("src/a.ts", source, ExtractOptions("typescript", frozenset({"devbox"})))
 
 
 def test_second_pass_parses_uses_of_bound_properties(tmp_path) -> None:
@@ -141,7 +145,7 @@ def test_second_pass_parses_uses_of_bound_properties(tmp_path) -> None:
         'export const config = { dbUrl: process.env.DATABASE_URL ?? "postgres://localhost/app" };\n')
     use = 'import { config } from "./config";\nexport function open() { return connect(config.dbUrl); }\n'
     (tmp_path / "src" / "db.ts").write_text(use)
-    assert not may_have_facts(use.encode(), TS)
+    assert not may_have_facts("src/db.ts", use.encode(), TS)
     result = scan(tmp_path, Config(use_cache=False, jobs=1))
     (variable,) = [v for v in result.inventory.variables if v.name == "DATABASE_URL"]
     assert [u["path"] for u in variable.uses] == ["src/db.ts"]
@@ -161,7 +165,7 @@ real_run_task = pool.run_task
 
 
 def _tasks(names):
-    return [pool.Task(i, name, "typescript", frozenset(), b'const u = process.env.URL ?? "http://localhost";\n')
+    return [pool.Task(i, name, ExtractOptions("typescript"), b'const u = process.env.URL ?? "http://localhost";\n')
             for i, name in enumerate(names)]
 
 
@@ -231,15 +235,15 @@ def test_prefilter_dispatch_to_bytes_or_text_checks(monkeypatch) -> None:
 
     import scanner.languages as languages
 
-    on_bytes = types.SimpleNamespace(may_have_facts=lambda data, options: b"hit" in data)
+    on_bytes = types.SimpleNamespace(may_have_facts=lambda path, data, options: b"hit" in data)
     on_text = types.SimpleNamespace(could_have_facts=lambda text, hosts: "hit" in text or bool(hosts))
     neither = types.SimpleNamespace()
     monkeypatch.setattr(languages, "frontend_for", {"b": on_bytes, "t": on_text, "n": neither}.get)
-    assert may_have_facts(b"a hit", ExtractOptions("b")) and not may_have_facts(b"miss", ExtractOptions("b"))
-    assert may_have_facts(b"a hit", ExtractOptions("t")) and not may_have_facts(b"miss", ExtractOptions("t"))
-    assert may_have_facts(b"miss", ExtractOptions("t", frozenset({"devbox"})))
-    assert may_have_facts(b"miss", ExtractOptions("n"))
-    assert not may_have_facts(b"hit", ExtractOptions("no-frontend"))
+    assert may_have_facts("f", b"a hit", ExtractOptions("b")) and not may_have_facts("f", b"miss", ExtractOptions("b"))
+    assert may_have_facts("f", b"a hit", ExtractOptions("t")) and not may_have_facts("f", b"miss", ExtractOptions("t"))
+    assert may_have_facts("f", b"miss", ExtractOptions("t", frozenset({"devbox"})))
+    assert may_have_facts("f", b"miss", ExtractOptions("n"))
+    assert not may_have_facts("f", b"hit", ExtractOptions("no-frontend"))
 
 
 # ---------------------------------------------------------------------- the stat index (warm path)

@@ -37,6 +37,7 @@ class ExtractOptions:
 
     kind: str
     extra_local_hosts: frozenset[str] = frozenset()
+    secret_name_patterns: frozenset[str] = frozenset()  # the user's extra secret words and globs
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -94,9 +95,9 @@ def sniff(path: str, data: bytes, kind: str) -> FileFacts | None:
     return None
 
 
-def may_have_facts(data: bytes, options: ExtractOptions) -> bool:
+def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     """The frontend's literal pre-filter: False when parsing ``data`` could not give a fact that
-    reaches a rule or the inventory. A frontend offers ``may_have_facts(data, options)`` on bytes
+    reaches a rule or the inventory. A frontend offers ``may_have_facts(path, data, options)`` on bytes
     or ``could_have_facts(text, extra_local_hosts)`` on text; one with neither always parses."""
     frontend = frontend_for(options.kind)
     if frontend is None:
@@ -105,7 +106,7 @@ def may_have_facts(data: bytes, options: ExtractOptions) -> bool:
         return True  # UTF-16 text hides ASCII triggers
     check = getattr(frontend, "may_have_facts", None)
     if check is not None:
-        return check(data, options)
+        return check(path, data, options)
     on_text = getattr(frontend, "could_have_facts", None)  # a text-level pre-filter (python.py)
     if on_text is not None:
         return on_text(data.decode("utf-8", errors="replace"), options.extra_local_hosts)

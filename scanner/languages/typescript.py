@@ -28,6 +28,7 @@ from ..facts import (
 )
 from . import ExtractOptions
 from . import _js_effects as effects
+from . import _ts_routes
 
 #: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
 _LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
@@ -44,7 +45,7 @@ _ENV_WORDS = re.compile("|".join(
     for w in sorted(lexicon.ENVIRONMENT_NAMES | {"debug", "mock"}, key=len, reverse=True)).encode())
 
 
-def may_have_facts(data: bytes, options: ExtractOptions) -> bool:
+def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     """False only when no parse of ``data`` could give a fact that reaches a rule or the inventory.
 
     A literal pre-filter, cheapest and most telling tests first. What each test stands for:
@@ -53,9 +54,10 @@ def may_have_facts(data: bytes, options: ExtractOptions) -> bool:
     env/environment/stage/mode/image; credential-named operands of a comparison; environment
     names and debug words as words of an identifier or a string (flags, compared values). Words
     are matched as ``lexicon.words`` splits them, so ``isTestRan`` counts and ``latest`` does not.
-    Config-object properties used in other files (``config.dbUrl``) are the engine's second pass:
-    they only matter when another file binds them. Not seen: a value spelled with escapes or
-    concatenation (``"pro" + "duction"``).
+    Route registrations: whatever ``_ts_routes.wanted`` accepts (the same test decides whether
+    routes are extracted). Config-object properties used in other files (``config.dbUrl``) are
+    the engine's second pass: they only matter when another file binds them. Not seen: a value
+    spelled with escapes or concatenation (``"pro" + "duction"``).
     """
     if b"env" in data and (b"process" in data or b"meta" in data or b"Bun" in data or b"Deno" in data):
         return True
@@ -68,14 +70,14 @@ def may_have_facts(data: bytes, options: ExtractOptions) -> bool:
         return True
     if any(rx.search(low) for rx in _LAST_WORDS):
         return True
-    if (b"==" in data or b"!=" in data) and any(rx.search(low) for rx in _SECRET_WORDS):
+    if (b"==" in data or b"!=" in data) and (options.secret_name_patterns or any(rx.search(low) for rx in _SECRET_WORDS)):
         return True
     for m in _ENV_WORDS.finditer(data):
         s = m.start()
         if data[s] >= 0x61 and s > 0 and (0x41 <= data[s - 1] <= 0x5A or 0x61 <= data[s - 1] <= 0x7A):
             continue  # a lowercase word inside another: "latest", "Xtest"
         return True
-    return False
+    return _ts_routes.wanted(path, data)
 
 
 _WRAPPER_FUNCTIONS = frozenset({"Number", "parseInt", "parseFloat", "String", "Boolean", "BigInt", "JSON.parse",
@@ -145,6 +147,7 @@ def warm(kind: str) -> None:
     _parser(tsx)
     for name in _query_sources():
         _query(tsx, name)
+    _ts_routes._query(tsx)
 
 
 @lru_cache(maxsize=2)
@@ -156,6 +159,7 @@ def _parser(tsx: bool):
 
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     src = text.encode("utf-8", errors="surrogatepass")
+    routes = _ts_routes.wanted(path, src)
     tsx = options.kind != "typescript" or path.endswith(".tsx")
     tree = _parser(tsx).parse(src)
     root = tree.root_node
@@ -164,6 +168,8 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
         captures.update(_collect(tsx, "strings", root)[0])
     f = _File(path, src, options)
     f.run(captures, pairs, lambda name: _collect(tsx, name, root)[1])
+    if routes:
+        _ts_routes.extract_routes(f, tree, tsx)
     diagnostics = ()
     if tree.root_node.has_error:
         line = _first_error_line(tree.root_node)
@@ -732,7 +738,7 @@ class _File:
             self.facts.append(ConfigBinding(self.span(node), owner, attribute, name, default))
         # a flag defined in a config object: isProduction: process.env.NODE_ENV === "production"
         if parent.type == "binary_expression":
-            atom = self.atom(parent)
+            atom = self.atom(parent) or effects.literal_comparison(self, parent)
             if atom and atom.subject == name and atom.op in {"==", "!="}:
                 owner, attribute = self._binding_path(parent)
                 if attribute:
@@ -912,7 +918,7 @@ class _File:
                     continue
                 leaf = effects.leaf_name(self, other)
                 value = self.evaluate(lit)
-                if leaf and value is not None and lexicon.is_secret_name(leaf) \
+                if leaf and value is not None and lexicon.is_secret_name(leaf, self.options.secret_name_patterns) \
                         and lexicon.local_endpoint(value, hosts) is None:
                     self.facts.append(Literal(self.span(lit), value, "compare", leaf))
         self._images_from_consts()
