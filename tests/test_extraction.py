@@ -230,19 +230,16 @@ def test_fact_codec_round_trips_every_fact() -> None:
     assert unpack(pack(odd)) == odd
 
 
-def test_prefilter_dispatch_to_bytes_or_text_checks(monkeypatch) -> None:
+def test_prefilter_dispatch(monkeypatch) -> None:
     import types
 
     import scanner.languages as languages
 
     on_bytes = types.SimpleNamespace(may_have_facts=lambda path, data, options: b"hit" in data)
-    on_text = types.SimpleNamespace(could_have_facts=lambda text, hosts: "hit" in text or bool(hosts))
-    neither = types.SimpleNamespace()
-    monkeypatch.setattr(languages, "frontend_for", {"b": on_bytes, "t": on_text, "n": neither}.get)
+    text_only = types.SimpleNamespace(could_have_facts=lambda text, hosts: False)  # not the protocol: ignored
+    monkeypatch.setattr(languages, "frontend_for", {"b": on_bytes, "t": text_only}.get)
     assert may_have_facts("f", b"a hit", ExtractOptions("b")) and not may_have_facts("f", b"miss", ExtractOptions("b"))
-    assert may_have_facts("f", b"a hit", ExtractOptions("t")) and not may_have_facts("f", b"miss", ExtractOptions("t"))
-    assert may_have_facts("f", b"miss", ExtractOptions("t", frozenset({"devbox"})))
-    assert may_have_facts("f", b"miss", ExtractOptions("n"))
+    assert may_have_facts("f", b"miss", ExtractOptions("t"))
     assert not may_have_facts("f", b"hit", ExtractOptions("no-frontend"))
 
 

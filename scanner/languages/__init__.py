@@ -97,20 +97,15 @@ def sniff(path: str, data: bytes, kind: str) -> FileFacts | None:
 
 def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     """The frontend's literal pre-filter: False when parsing ``data`` could not give a fact that
-    reaches a rule or the inventory. A frontend offers ``may_have_facts(path, data, options)`` on bytes
-    or ``could_have_facts(text, extra_local_hosts)`` on text; one with neither always parses."""
+    reaches a rule or the inventory. A frontend offers it as ``may_have_facts(path, data, options)``;
+    one without it is always parsed (its ``extract`` may still return early)."""
     frontend = frontend_for(options.kind)
     if frontend is None:
         return False
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True  # UTF-16 text hides ASCII triggers
     check = getattr(frontend, "may_have_facts", None)
-    if check is not None:
-        return check(path, data, options)
-    on_text = getattr(frontend, "could_have_facts", None)  # a text-level pre-filter (python.py)
-    if on_text is not None:
-        return on_text(data.decode("utf-8", errors="replace"), options.extra_local_hosts)
-    return True
+    return True if check is None else check(path, data, options)
 
 
 def extract_bytes(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
