@@ -3,12 +3,15 @@
 ``extract_all`` returns one ``FileFacts`` per discovered file, in input order, whatever ran
 where. In order:
 
+0. the stat index (``cache.StatIndex``): a file whose size and stamp are those of the last scan
+   is not read; its facts come from the cache, or it is known to be pre-filtered out;
 1. read the bytes (size-capped), sniff binaries and minified bundles;
 2. the frontend's literal pre-filter (``languages.may_have_facts``): a file that cannot hold a
    fact is not parsed;
 3. the facts cache (``cache.py``), keyed by content, path, options and frontend code;
-4. the misses are parsed in this process, or in worker processes (``pool.py``) when the work is
-   big enough to pay for starting them (``POOL_MIN_BYTES``; ``Config.jobs`` overrides);
+4. the misses are parsed in this process, or, when there is enough to read
+   (``POOL_MIN_READ_BYTES``; ``Config.jobs`` overrides), steps 1-4 run in worker processes
+   (``pool.py``, ``process_file``) and this one only collects;
 5. a second pass for config indirection: a file skipped in step 2 that names a property some
    other file binds to a variable (``config.dbUrl``) is parsed after all, since its use of that
    property is a fact the inventory shows. Repeated until no new property appears.

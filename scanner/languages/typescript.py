@@ -925,7 +925,7 @@ class _File:
 
     def _local_bindings(self, pairs) -> None:
         """``{ redisUrl: eventsRedisUrl }`` where the local holds an env read (or a flag on one)."""
-        for key, value in pairs:
+        for _key, value in pairs:
             target = value if value.type == "identifier" else None
             if target is None:
                 continue
