@@ -338,3 +338,11 @@ def test_a_worker_crash_in_a_scan_costs_one_file(monkeypatch) -> None:
     result = scan(ROOT / "fixtures" / "growqr-backend", Config(jobs=2, use_cache=False))
     assert [(d.path, d.code) for d in result.diagnostics if d.code == "worker-crashed"] == [("src/docker/manager.ts", "worker-crashed")]
     assert result.findings
+
+
+def test_an_unusable_cache_directory_costs_nothing_but_speed(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(blocker / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    assert outcome(root, jobs=1) == outcome(root, jobs=1, use_cache=False)
