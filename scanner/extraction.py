@@ -47,7 +47,7 @@ POOL_MIN_BYTES = 256_000
 #: pass it, and the workers then also pre-filter.
 POOL_MIN_READ_BYTES = 640_000
 #: Bytes of pre-filtered files kept for the second pass; past this they are read again.
-RETAIN_BYTES = 16 * 1024 * 1024
+RETAIN_BYTES = 4 * 1024 * 1024
 
 
 def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
@@ -61,7 +61,6 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
     skipped: dict[int, bytes | None] = {}  # pre-filtered: index -> bytes (None: not kept or not read)
     unread: set[int] = set()  # skipped on the stat index's word, never read this run
     retained = 0
-    todo: list[Task] = []
     unknown: list[int] = []  # files the stat index cannot answer for
     for i, sf in enumerate(files):
         known, key = index.lookup(sf.path, sf.size, sf.stamp) if index is not None else (False, None)
@@ -116,11 +115,10 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
                 keep = retained + len(data) <= RETAIN_BYTES
                 skipped[i] = data if keep else None
                 retained += len(data) if keep else 0
-            else:
-                todo.append(Task(i, sf.path, options_for(sf.kind, config), data))
+            else:  # parsed at once: one file's bytes held at a time
+                keys.update(_extract([Task(i, sf.path, options_for(sf.kind, config), data)], out, cache, config, jobs=1))
         if progress:
             progress(len(files) - len(unknown) + n, len(files))
-    keys.update(_extract(todo, out, cache, config))
 
     if index is not None and unread and _signature(out) != index.signature:
         unread = set()  # the properties looked for changed: every skipped file is read and checked
@@ -291,9 +289,10 @@ def _open_cache(config: Config, root: str | os.PathLike[str] | None):
     return FactsCache(directory)
 
 
-def _extract(tasks: list[Task], out: list, cache, config: Config) -> dict[int, str]:
-    """Fill ``out`` for ``tasks``: from the cache where it has them, else by parsing. Returns the
-    cache key of each task whose facts are (now) in the cache."""
+def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | None = None) -> dict[int, str]:
+    """Fill ``out`` for ``tasks``: from the cache where it has them, else by parsing (in ``jobs``
+    processes; by default as ``workers_for`` judges). Returns the cache key of each task whose
+    facts are (now) in the cache."""
     keys: dict[int, str] = {}
     misses: list[Task] = []
     for task in tasks:
@@ -305,7 +304,7 @@ def _extract(tasks: list[Task], out: list, cache, config: Config) -> dict[int, s
                 out[task.index] = hit
                 continue
         misses.append(task)
-    jobs = workers_for(misses, config)
+    jobs = workers_for(misses, config) if jobs is None else jobs
     if jobs > 1:
         from . import pool
 
