@@ -95,11 +95,15 @@ class FactsCache:
 
     def put(self, key: str, facts: FileFacts) -> None:
         """Store ``facts`` under ``key`` atomically (a temporary file of this process, then rename)."""
+        self.put_packed(key, pack(facts))
+
+    def put_packed(self, key: str, packed: tuple) -> None:
+        """``put`` for facts already packed (``_factcodec.pack``), as they come from a worker."""
         entry = self._entry(key)
         directory = os.path.dirname(entry)
         tmp = os.path.join(directory, f".tmp-{os.getpid()}-{key[2:]}")
         try:
-            blob = _MAGIC + pickle.dumps(pack(facts), protocol=pickle.HIGHEST_PROTOCOL)
+            blob = _MAGIC + pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
             if directory not in self._made:
                 os.makedirs(directory, mode=0o700, exist_ok=True)
                 self._made.add(directory)

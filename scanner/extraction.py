@@ -92,12 +92,12 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
                 skipped[i] = result[1] if keep else None
                 retained += len(result[1]) if keep else 0
             else:
-                _status, packed, key, wrote = result
+                status, packed, key = result
                 out[i] = unpack(packed)
                 if key is not None:
                     keys[i] = key
-                if wrote and cache is not None:
-                    cache.written += 1
+                if status == "parsed" and cache is not None:
+                    cache.put_packed(key, packed)  # here: writes from several workers contend
             if progress:
                 progress(len(files) - len(unknown) + done, len(files))
         unknown = []
@@ -175,14 +175,16 @@ def process_file(task: FileTask) -> tuple:
     """Read, sniff, pre-filter, look up, parse, store: the first pass for one file, in a worker.
 
     Returns ``("skipped", bytes)`` for a file the pre-filter rejects (the bytes serve the second
-    pass), else ``("done", packed facts, cache key or None, whether the cache was written)``.
+    pass), ``("parsed", packed facts, cache key)`` for new facts the parent should store (writes
+    from several workers into one directory contend), else ``("done", packed facts, cache key or
+    None)``.
     """
     data = _read_file(task.path, task.abspath, task.max_file_size)
     if isinstance(data, FileFacts):
-        return ("done", pack(data), None, False)
+        return ("done", pack(data), None)
     ready = sniff(task.path, data, task.options.kind)
     if ready is not None:
-        return ("done", pack(ready), None, False)
+        return ("done", pack(ready), None)
     if task.prefilter and not may_have_facts(task.path, data, task.options):
         return ("skipped", data)
     cache = None
@@ -196,12 +198,11 @@ def process_file(task: FileTask) -> tuple:
     if cache is not None:
         hit = cache.get(key, task.path)
         if hit is not None:
-            return ("done", pack(hit), key, False)
+            return ("done", pack(hit), key)
     facts = run_task(Task(task.index, task.path, task.options, data))
     if cache is None or any(code in _UNCACHED for code, _ in facts.diagnostics):
-        return ("done", pack(facts), None, False)
-    cache.put(key, facts)
-    return ("done", pack(facts), key, True)
+        return ("done", pack(facts), None)
+    return ("parsed", pack(facts), key)
 
 
 def options_for(kind: str, config: Config) -> ExtractOptions:
