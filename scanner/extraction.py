@@ -34,7 +34,7 @@ from .discover import SourceFile
 from ._factcodec import pack, unpack
 from .facts import ConfigBinding, FileFacts
 from .languages import ExtractOptions, may_have_facts, sniff
-from .pool import Task, cpu_count, run_task
+from .pool import Task, can_start_workers, cpu_count, run_task
 
 ProgressFn = Callable[[int, int], None]
 
@@ -74,7 +74,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
         else:
             unknown.append(i)
     jobs = _jobs_for_reading([files[i] for i in unknown], config)
-    if jobs > 1:
+    if jobs > 1 and can_start_workers():
         # Workers read, pre-filter, consult the cache and parse; this process only collects.
         _warm({files[i].kind for i in unknown})
         cache_dir = str(cache.root.parent) if cache is not None else None
@@ -306,7 +306,7 @@ def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | No
                 continue
         misses.append(task)
     jobs = workers_for(misses, config) if jobs is None else jobs
-    if jobs > 1:
+    if jobs > 1 and can_start_workers():
         from . import pool
 
         _warm({task.options.kind for task in misses})

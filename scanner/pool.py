@@ -175,6 +175,13 @@ def run_raw(tasks: list, jobs: int, timeout: float, work) -> Iterator[tuple[obje
         gc.unfreeze()
 
 
+def can_start_workers() -> bool:
+    """False inside a daemonic process (a multiprocessing worker), which may not have children."""
+    import multiprocessing
+
+    return not multiprocessing.current_process().daemon
+
+
 def cpu_count() -> int:
     """CPUs this process may use (affinity and cgroup-limited where the platform tells)."""
     try:

@@ -346,3 +346,18 @@ def test_an_unusable_cache_directory_costs_nothing_but_speed(tmp_path, monkeypat
     monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(blocker / "cache"))
     root = ROOT / "fixtures" / "growqr-backend"
     assert outcome(root, jobs=1) == outcome(root, jobs=1, use_cache=False)
+
+
+def _scan_in_daemon(root: str, queue) -> None:
+    queue.put(len(scan(root, Config(jobs=2, use_cache=False)).findings))
+
+
+@pytest.mark.skipif(not FORK, reason="forks a daemonic process")
+def test_a_daemonic_process_scans_without_workers() -> None:
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_scan_in_daemon, args=(str(ROOT / "fixtures" / "growqr-backend"), queue), daemon=True)
+    proc.start()
+    found = queue.get(timeout=60)
+    proc.join(timeout=10)
+    assert found == len(scan(ROOT / "fixtures" / "growqr-backend", Config(jobs=1, use_cache=False)).findings)
