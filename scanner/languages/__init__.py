@@ -19,6 +19,7 @@ FRONTENDS: dict[str, str] = {
     "typescript": "typescript",
     "tsx": "typescript",
     "javascript": "typescript",
+    "python": "python",
 }
 
 #: How many bytes are sniffed for NUL (binary) and for minified single lines.

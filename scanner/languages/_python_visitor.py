@@ -1,0 +1,865 @@
+"""The libcst visitor of the Python frontend: one pass over a parsed module, facts out.
+
+``collect`` first reads the module's top-level statements in order (imports, constants, config
+objects, pydantic-settings classes and their accessors, module-level bindings), then visits the
+whole tree for env reads, environment branches, local-endpoint and credential-compare literals,
+and image references. Facts are returned with the node they came from; ``python.py`` turns nodes
+into spans only when there is something to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import libcst as cst
+
+from .. import lexicon
+from ..facts import ConfigBinding, EnvBranch, EnvRead, ImageRef, Literal
+from ._python_effects import Arm, describe_arm, describe_arms, is_log_call
+from ._python_eval import (BASE_SETTINGS, DECOUPLE_FACTORIES, DJANGO_ENV_FACTORIES, ENVIRON,
+                           FALSE_WORDS, TRANSPARENT_METHODS, TRUE_WORDS, Binding, Model,
+                           SettingsClass, argument, comparison_op, dotted, is_string, keyword,
+                           last_name, pick_value, positional, string_value, strings_of)
+
+#: A pending fact: the node that gives its span, the fact type, and its other fields.
+Pending = tuple[cst.CSTNode, type, dict[str, Any]]
+
+BIND_KEYWORDS = frozenset({"host", "bind", "listen", "address", "addr", "bind_address",
+                           "listen_address", "interface", "server_host"})
+RUN_FUNCTIONS = frozenset({"run", "serve", "run_app", "run_simple", "listen", "create_server",
+                           "start_server", "Config", "bind", "runserver", "run_server", "start"})
+BIND_FLAGS = frozenset({"--host", "--bind", "-b", "--listen", "--address", "runserver", "--ip"})
+FIELD_FUNCTIONS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field"})
+FLAG_TRUE = frozenset({"true", "1", "yes", "on"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cond:
+    """One environment test inside a condition."""
+
+    node: cst.CSTNode
+    subject: str
+    ref: str | None
+    op: str
+    value: str | None
+    presence: bool = False
+
+    def negated(self) -> "Cond":
+        flip = {"==": "!=", "!=": "==", "truthy": "falsy", "falsy": "truthy"}
+        return Cond(self.node, self.subject, self.ref, flip[self.op], self.value, self.presence)
+
+
+def module_path(path: str) -> str:
+    """``app/api/deps.py`` gives ``app.api.deps`` (``__init__`` kept, for relative imports)."""
+    stem = path.rsplit(".", 1)[0] if path.endswith((".py", ".pyi")) else path
+    return stem.replace("/", ".")
+
+
+def module_owners(path: str) -> tuple[str, ...]:
+    """Names other files reach this module's globals by: its own name, and ``settings`` for Django."""
+    parts = path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    if stem == "__init__" and len(parts) > 1:
+        stem = parts[-2]
+    owners = [stem]
+    if stem != "settings" and (stem.startswith("settings") or "settings" in parts[:-1]):
+        owners.append("settings")
+    return tuple(owners)
+
+
+def _is_env_subject(name: str) -> bool:
+    return lexicon.is_env_name_variable(name) or lexicon.is_environment_subject(name) \
+        or lexicon.is_debug_variable(name)
+
+
+def _is_flag(name: str) -> bool:
+    return lexicon.is_debug_variable(name) or lexicon.flag_meaning(name) is not None
+
+
+def _is_config_owner(owner: str) -> bool:
+    """``settings``, ``config``, ``get_settings()``, ``app_config``: objects that hold env values."""
+    last = owner.rsplit(".", 1)[-1].removesuffix("()").lower()
+    return last in {"settings", "config", "conf", "cfg", "env"} or last.endswith(("settings", "_config"))
+
+
+def _unwrap(node: cst.CSTNode) -> cst.CSTNode:
+    """``x.lower().strip()`` gives ``x``."""
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+            and node.func.attr.value in TRANSPARENT_METHODS and not node.args:
+        node = node.func.value
+    return node
+
+
+def _statement_body(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Top-level statements, with module-level ``if``/``try``/``with`` blocks flattened."""
+    out: list[cst.CSTNode] = []
+    stack = list(reversed(getattr(node, "body", [])))
+    while stack:
+        stmt = stack.pop()
+        out.append(stmt)
+        blocks = []
+        if isinstance(stmt, (cst.If, cst.Try, cst.With, cst.TryStar)):
+            blocks.append(stmt.body)
+            orelse = getattr(stmt, "orelse", None)
+            if orelse is not None:
+                blocks.append(orelse.body if isinstance(orelse, cst.Else) else orelse)
+            for handler in getattr(stmt, "handlers", ()):
+                blocks.append(handler.body)
+        for block in reversed(blocks):
+            if isinstance(block, cst.If):
+                stack.append(block)
+            else:
+                stack.extend(reversed(getattr(block, "body", [])))
+    return out
+
+
+def _small(stmt: cst.CSTNode) -> Iterator[cst.BaseSmallStatement]:
+    if isinstance(stmt, cst.SimpleStatementLine):
+        yield from stmt.body
+
+
+class Collector(cst.CSTVisitor):
+    """Visits a module and accumulates pending facts."""
+
+    def __init__(self, path: str, extra_hosts: frozenset[str]) -> None:
+        super().__init__()
+        self.path = path
+        self.extra_hosts = extra_hosts
+        self.model = Model(module_path(path))
+        self.pending: list[Pending] = []
+        self.imports: list[tuple[str, str]] = []
+        self.stack: list[cst.CSTNode] = []
+        self.functions: list[str] = []
+        self.classes: list[str] = []
+        self.defaults: dict[int, str] = {}  # id of a fallback expression -> the variable it is for
+        self.or_defaults: dict[int, cst.BaseExpression] = {}  # id of an env read -> `or` fallback
+        self.tests: set[int] = set()  # ids of boolean operations already read as conditions
+
+    # ================================================================== pass 1: module tables
+
+    def prepare(self, module: cst.Module) -> None:
+        m = self.model
+        owners = module_owners(self.path)
+        for stmt in _statement_body(module):
+            if isinstance(stmt, cst.ClassDef):
+                self._settings_class(stmt)
+                continue
+            if isinstance(stmt, cst.FunctionDef):
+                self._accessor(stmt)
+                continue
+            for small in _small(stmt):
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    self.imports.extend(m.add_import(small))
+                elif isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) \
+                        else [small.target]
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            self._module_assign(target, small.value, owners)
+
+    def _module_assign(self, target: cst.Name, value: cst.BaseExpression, owners: tuple[str, ...]) -> None:
+        m, name = self.model, target.value
+        if m.is_literal(value) and name not in m.constants:
+            m.constants[name] = m.literal(value)
+            if is_string(value) or isinstance(value, (cst.Name, cst.BinaryOperation)) \
+                    and m.literal(value) is not None and not isinstance(value, cst.Name) \
+                    or isinstance(value, cst.Name) and value.value in m.string_constants:
+                m.string_constants.add(name)
+            return
+        if isinstance(value, cst.Call):
+            func = m.qualify(value.func)
+            if func in DJANGO_ENV_FACTORIES:
+                m.django_envs[name] = m.django_scheme(value)
+                return
+            if func in DECOUPLE_FACTORIES:
+                m.decouple.add(name)
+                return
+            callee = dotted(value.func)
+            cls = m.classes.get(callee or "") if callee else None
+            if cls is None and callee and not value.args:
+                cls = m.instances.get(callee + "()")
+            if cls is not None:
+                m.instances[name] = cls
+                self._bind_all(target, name, cls)
+                return
+        binding = m.binding(value)
+        if binding is not None and name not in m.bindings:
+            m.bindings[name] = binding
+            for owner in owners:
+                self.pending.append((target, ConfigBinding, dict(
+                    owner=owner, attribute=name, name=binding.var, default=binding.default,
+                    op=binding.op, value=binding.value)))
+
+    def _bind_all(self, node: cst.CSTNode | None, owner: str, cls: SettingsClass) -> None:
+        """ConfigBindings for every attribute, at ``node`` (an accessor) or at each declaration."""
+        for attribute, b in cls.attributes.items():
+            self.pending.append((node or cls.nodes.get(attribute, cls.nodes[""]), ConfigBinding, dict(
+                owner=owner, attribute=attribute, name=b.var, default=b.default, op=b.op, value=b.value)))
+
+    def _accessor(self, node: cst.FunctionDef) -> None:
+        """``def get_settings(): return Settings()`` (lru_cache or not) makes ``get_settings()`` an owner."""
+        m = self.model
+        for stmt in _statement_body(node.body):
+            for small in _small(stmt):
+                if not isinstance(small, cst.Return) or small.value is None:
+                    continue
+                value = small.value
+                cls = None
+                if isinstance(value, cst.Call):
+                    cls = m.classes.get(dotted(value.func) or "")
+                elif isinstance(value, cst.Name):
+                    cls = m.instances.get(value.value)
+                if cls is not None:
+                    owner = node.name.value + "()"
+                    m.instances[owner] = cls
+                    self._bind_all(node.name, owner, cls)
+                    return
+
+    # ------------------------------------------------------------------ pydantic-settings
+
+    def _is_settings_base(self, base: cst.BaseExpression) -> SettingsClass | None | bool:
+        m = self.model
+        if m.qualify(base) in BASE_SETTINGS:
+            return True
+        return m.classes.get(dotted(base) or "")
+
+    def _settings_class(self, node: cst.ClassDef) -> None:
+        m = self.model
+        parents: list[SettingsClass] = []
+        is_settings = False
+        for arg in node.bases:
+            found = self._is_settings_base(arg.value)
+            if found is True:
+                is_settings = True
+            elif isinstance(found, SettingsClass):
+                is_settings = True
+                parents.append(found)
+        if not is_settings:
+            return
+        prefix = parents[-1].prefix if parents else ""
+        case_sensitive = parents[-1].case_sensitive if parents else False
+        aliases: dict[str, list[str]] = {}
+        options = {kw.keyword.value: kw.value for kw in node.keywords if kw.keyword is not None}
+        body = node.body.body
+        for stmt in body:
+            if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":
+                for inner in stmt.body.body:
+                    for small in _small(inner):
+                        if isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name):
+                            key = small.targets[0].target.value
+                            options[key] = small.value
+            for small in _small(stmt):
+                target = small.targets[0].target if isinstance(small, cst.Assign) else (
+                    small.target if isinstance(small, cst.AnnAssign) else None)
+                if isinstance(target, cst.Name) and target.value == "model_config" and small.value is not None:
+                    config = small.value
+                    if isinstance(config, cst.Call):
+                        for arg in config.args:
+                            if arg.keyword is not None:
+                                options[arg.keyword.value] = arg.value
+                    elif isinstance(config, cst.Dict):
+                        for el in config.elements:
+                            if isinstance(el, cst.DictElement) and string_value(el.key):
+                                options[string_value(el.key)] = el.value  # type: ignore[index]
+        if "env_prefix" in options:
+            prefix = m.literal(options["env_prefix"]) or ""
+        if "case_sensitive" in options:
+            case_sensitive = m.literal(options["case_sensitive"]) == "True"
+        fields_option = options.get("fields")
+        if isinstance(fields_option, cst.Dict):  # pydantic v1: fields = {"x": {"env": "X"}}
+            for el in fields_option.elements:
+                if isinstance(el, cst.DictElement) and isinstance(el.value, cst.Dict):
+                    for inner in el.value.elements:
+                        if isinstance(inner, cst.DictElement) and string_value(inner.key) == "env":
+                            aliases[string_value(el.key) or ""] = strings_of(inner.value)
+
+        cls = SettingsClass(node.name.value, prefix, case_sensitive)
+        for parent in parents:  # inherited fields take this class's prefix
+            cls.fields |= parent.fields
+            cls.aliases.update(parent.aliases)
+            for attribute, b in parent.attributes.items():
+                if attribute in parent.fields:
+                    name = self._var_name(attribute, parent.aliases.get(attribute), prefix, case_sensitive)[0]
+                    b = Binding(name, b.default, raw=b.raw)
+                cls.attributes[attribute] = b
+        for stmt in body:
+            for small in _small(stmt):
+                self._settings_field(cls, small, prefix, case_sensitive, aliases)
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef):
+                self._settings_property(cls, stmt)
+        m.classes[cls.name] = cls
+        cls.nodes[""] = node.name
+        self._bind_all(None, cls.name, cls)
+
+    def _var_name(self, attribute: str, alias: list[str] | None, prefix: str,
+                  case_sensitive: bool) -> list[str]:
+        names = alias or [prefix + attribute]
+        return names if case_sensitive else [n.upper() for n in names]
+
+    def _settings_field(self, cls: SettingsClass, small: cst.BaseSmallStatement, prefix: str,
+                        case_sensitive: bool, aliases: dict[str, list[str]]) -> None:
+        m = self.model
+        if isinstance(small, cst.AnnAssign):
+            target, value = small.target, small.value
+            annotation = dotted(small.annotation.annotation) or ""
+            if isinstance(small.annotation.annotation, cst.Subscript):
+                annotation = dotted(small.annotation.annotation.value) or ""
+            if annotation.rsplit(".", 1)[-1] == "ClassVar":
+                return
+        elif isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        else:
+            return
+        if not isinstance(target, cst.Name):
+            return
+        attribute = target.value
+        if attribute.startswith("_") or attribute in {"model_config", "Config"}:
+            return
+        alias = aliases.get(attribute)
+        default_node: cst.BaseExpression | None = value
+        required = value is None
+        if isinstance(value, cst.Call) and (m.qualify(value.func) in FIELD_FUNCTIONS
+                                            or dotted(value.func) == "Field"):
+            default_node = argument(value, 0, "default")
+            required = default_node is None and keyword(value, "default_factory") is None \
+                or isinstance(default_node, cst.Ellipsis)
+            if isinstance(default_node, cst.Ellipsis):
+                default_node = None
+            for key in ("validation_alias", "alias", "env"):
+                given = keyword(value, key)
+                if given is None:
+                    continue
+                names = strings_of(given)
+                if not names and isinstance(given, cst.Call) and last_name(given.func) == "AliasChoices":
+                    names = [s for a in given.args if (s := string_value(a.value))]
+                if names:
+                    alias = names
+                    break
+        default = m.literal(default_node) if default_node is not None else None
+        names = self._var_name(attribute, alias, prefix, case_sensitive)
+        optional = default is None and not required and (
+            default_node is None or isinstance(default_node, cst.Name) and default_node.value == "None")
+        cls.attributes[attribute] = Binding(names[0], default, raw=optional)
+        cls.fields.add(attribute)
+        cls.nodes[attribute] = target
+        if alias:
+            cls.aliases[attribute] = alias
+        if default_node is not None:
+            self.defaults[id(default_node)] = names[0]
+        for name in names:
+            self.pending.append((target, EnvRead, dict(name=name, default=default,
+                                                       via="pydantic-settings", required=required)))
+
+    def _settings_property(self, cls: SettingsClass, node: cst.FunctionDef) -> None:
+        """``@property def is_production(self): return self.ENVIRONMENT == "production"``."""
+        decorators = {last_name(d.decorator) for d in node.decorators}
+        if not decorators & {"property", "computed_field", "cached_property"}:
+            return
+        body = node.body.body
+        returns = [s for stmt in body for s in _small(stmt) if isinstance(s, cst.Return)]
+        if len(returns) != 1 or returns[0].value is None:
+            return
+        binding = self._self_binding(cls, returns[0].value)
+        if binding is not None and binding.op is not None:
+            cls.attributes[node.name.value] = binding
+            cls.nodes[node.name.value] = node.name
+
+    def _self_binding(self, cls: SettingsClass, node: cst.BaseExpression) -> Binding | None:
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            inner = self._self_binding(cls, node.expression)
+            return inner.negated() if inner is not None else None
+        if isinstance(node, cst.Attribute) and dotted(node.value) == "self":
+            return cls.attributes.get(node.attr.value)
+        if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
+            return None
+        op = comparison_op(node.comparisons[0].operator)
+        subject, other = _unwrap(node.left), node.comparisons[0].comparator
+        if not (isinstance(subject, cst.Attribute) and dotted(subject.value) == "self"):
+            subject, other = _unwrap(other), node.left
+        if op is None or not (isinstance(subject, cst.Attribute) and dotted(subject.value) == "self"):
+            return None
+        base = cls.attributes.get(subject.attr.value)
+        values = strings_of(other)
+        if base is None or base.op is not None or not values:
+            return None
+        return Binding(base.var, base.default, op, pick_value(values), raw=False)
+
+    # ================================================================== pass 2: the tree
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.stack.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        self.stack.pop()
+
+    def _emit(self, node: cst.CSTNode, kind: type, **fields: Any) -> None:
+        self.pending.append((node, kind, fields))
+
+    @property
+    def function(self) -> str | None:
+        return self.functions[-1] if self.functions else None
+
+    # ------------------------------------------------------------------ scopes
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if self.functions:
+            self.imports.extend(self.model.add_import(node))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if self.functions:
+            self.imports.extend(self.model.add_import(node))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        m = self.model
+        self.functions.append(node.name.value)
+        scope: dict[str, Binding | None] = {}
+        aliases: dict[str, str] = {}
+        if self.classes and self.classes[-1] in m.classes:
+            aliases["self"] = self.classes[-1]  # a settings class's own fields
+        params = node.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            name = param.name.value
+            scope[name] = None
+            if param.annotation is not None:
+                annotation = last_name(param.annotation.annotation) or ""
+                if any(w in annotation for w in ("Settings", "Config", "Conf")):
+                    aliases[name] = annotation
+        m.scopes.append(scope)
+        m.others.append(set())
+        m.aliases.append(aliases)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+        self.model.scopes.pop()
+        self.model.others.pop()
+        self.model.aliases.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.model.scopes.append({p.name.value: None for p in node.params.params})
+        self.model.others.append(set())
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.model.scopes.pop()
+        self.model.others.pop()
+
+    def _local_assign(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        m = self.model
+        if not m.scopes or not isinstance(target, cst.Name):
+            return
+        binding = m.binding(value)
+        m.scopes[-1][target.value] = binding
+        if binding is None:
+            cls = None
+            if isinstance(value, cst.Call):
+                callee = dotted(value.func) or ""
+                cls = m.classes.get(callee) or m.instances.get(callee + "()")
+            if cls is not None:
+                m.aliases[-1][target.value] = cls.name
+            else:
+                m.others[-1].add(target.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._local_assign(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._local_assign(node.target, node.value)
+
+    def visit_Annotation(self, node: cst.Annotation) -> bool:
+        return False
+
+    def visit_Expr(self, node: cst.Expr) -> bool:
+        return not is_string(node.value)  # docstrings and bare strings are never facts
+
+    # ------------------------------------------------------------------ env reads
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._read(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._read(node)
+
+    def _read(self, node: cst.Call | cst.Subscript) -> None:
+        read = self.model.env_read(node)
+        if read is None:
+            return
+        default = read.default
+        fallback = self.or_defaults.get(id(node))
+        if fallback is not None and default in (None, ""):
+            default = self.model.literal(fallback)
+        if read.default_node is not None:
+            self.defaults[id(read.default_node)] = read.name
+        self._emit(node, EnvRead, name=read.name, default=default, via=read.via,
+                   required=read.required and fallback is None)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn)) \
+                and self.model.qualify(node.comparisons[0].comparator) in ENVIRON:
+            name = self.model.literal(node.left)
+            if name:
+                self._emit(node, EnvRead, name=name, default=None, via="os.environ")
+
+    # ------------------------------------------------------------------ branches
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        m = self.model
+        if isinstance(node.operator, cst.Or):
+            inner = _unwrap(node.left)
+            if m.env_read(inner) is not None:
+                self.or_defaults[id(inner)] = node.right
+                read = m.env_read(inner)
+                self.defaults[id(node.right)] = read.name  # type: ignore[union-attr]
+                return
+            if m.binding(node.left) is not None and m.binding(node.left).op is None \
+                    and m.literal(node.right) is not None:
+                return  # `URL = SETTINGS_URL or "…"`: a fallback, not a branch
+        if id(node) in self.tests:
+            return
+        conds = [c for c in self._conditions(node.left) if not c.presence]
+        if not conds:
+            return
+        if isinstance(node.operator, cst.And):
+            then, other = describe_arm(node.right, self.function), Arm()
+        else:
+            then, other = Arm(), describe_arm(node.right, self.function)
+        for cond in conds:
+            self._branch(cond, then, other)
+
+    def visit_If(self, node: cst.If) -> None:
+        conds = self._conditions(node.test)
+        if not conds:
+            return
+        then, other = describe_arms(node.body, node.orelse, self.function, node.orelse is None)
+        for cond in conds:
+            self._branch(cond, then, other)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        conds = self._conditions(node.test)
+        if not conds:
+            return
+        then, other = describe_arms(node.body, node.orelse, self.function, False)
+        for cond in conds:
+            self._branch(cond, then, other)
+
+    def visit_Match(self, node: cst.Match) -> None:
+        subject = self._subject(node.subject)
+        if subject is None:
+            return
+        binding, ref, _direct = subject
+        arms = [describe_arm(case.body, self.function) for case in node.cases]
+        for i, case in enumerate(node.cases):
+            values = self._case_values(case.pattern)
+            value = pick_value(values)
+            if value is None:
+                continue
+            name = binding.var if binding is not None else ""
+            if binding is None and not _is_env_subject((ref or "").rsplit(".", 1)[-1]):
+                continue
+            if binding is not None and not (_is_env_subject(name) or lexicon.environment_of(value)):
+                continue
+            others = [a for j, a in enumerate(arms) if j != i]
+            other = Arm(set().union(*(a.effects for a in others)) if others else set(),
+                        summary="other cases" if others else "", empty=not others)
+            cond = Cond(case.pattern, name, None if binding is not None else ref, "==", value)
+            self._branch(cond, arms[i], other)
+
+    def _case_values(self, pattern: cst.MatchPattern) -> list[str]:
+        if isinstance(pattern, cst.MatchValue):
+            value = string_value(pattern.value)
+            return [value] if value is not None else []
+        if isinstance(pattern, cst.MatchOr):
+            return [v for el in pattern.patterns for v in self._case_values(el.pattern)]
+        if isinstance(pattern, cst.MatchAs) and pattern.pattern is not None:
+            return self._case_values(pattern.pattern)
+        return []
+
+    def _branch(self, cond: Cond, then: Arm, other: Arm) -> None:
+        self._emit(cond.node, EnvBranch, subject=cond.subject, ref=cond.ref, op=cond.op, value=cond.value,
+                   then_effects=tuple(sorted(then.effects)), else_effects=tuple(sorted(other.effects)),
+                   then_summary=then.summary, else_summary=other.summary, presence=cond.presence)
+
+    def _subject(self, node: cst.CSTNode) -> tuple[Binding | None, str | None, bool] | None:
+        """What a tested expression holds: (binding, ref, direct env read) or None when unknown."""
+        m = self.model
+        node = _unwrap(node)
+        direct = False
+        probe: cst.CSTNode = node
+        for _ in range(6):
+            if m.env_read(probe) is not None:
+                direct = True
+                break
+            if isinstance(probe, cst.Call) and len(probe.args) == 1 and probe.args[0].keyword is None:
+                probe = _unwrap(probe.args[0].value)
+            elif isinstance(probe, cst.BooleanOperation) and isinstance(probe.operator, cst.Or):
+                probe = _unwrap(probe.left)
+            else:
+                break
+        binding = m.binding(node)
+        if binding is not None:
+            return binding, None, direct
+        if isinstance(node, cst.Name) and any(node.value in s for s in m.others):
+            return None
+        if isinstance(node, cst.Name) and m.scopes and node.value in m.scopes[-1] \
+                and not any(node.value in a for a in m.aliases):
+            # a parameter: only its name speaks for it
+            return None, node.value, False
+        ref = m.ref(node)
+        if ref is None or "(" in ref and not ref.split(".", 1)[0].endswith("()"):
+            return None
+        return None, ref, False
+
+    def _conditions(self, node: cst.CSTNode) -> list[Cond]:
+        """The environment tests in a condition (``and``/``or``/``not`` looked through)."""
+        if isinstance(node, cst.BooleanOperation):
+            self.tests.add(id(node))
+            return self._conditions(node.left) + self._conditions(node.right)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            return [c.negated() for c in self._conditions(node.expression)]
+        if isinstance(node, cst.Comparison):
+            return self._comparison(node)
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+            return self._truthy(node)
+        return []
+
+    def _truthy(self, node: cst.CSTNode) -> list[Cond]:
+        found = self._subject(node)
+        if found is None:
+            return []
+        binding, ref, direct = found
+        if binding is not None:
+            if binding.op is not None:
+                return [Cond(node, binding.var, None, binding.op, binding.value)]
+            presence = direct or binding.raw and binding.default in (None, "")
+            if presence or _is_flag(binding.var):
+                return [Cond(node, binding.var, None, "truthy", None, presence=presence)]
+            return []
+        last = (ref or "").rsplit(".", 1)[-1]
+        if ref and _is_flag(last):
+            return [Cond(node, "", ref, "truthy", None)]
+        if ref and "." in ref and _is_config_owner(ref.rsplit(".", 1)[0]):
+            return [Cond(node, "", ref, "truthy", None)]  # presence is the resolver's call
+        return []
+
+    def _comparison(self, node: cst.Comparison) -> list[Cond]:
+        m = self.model
+        if len(node.comparisons) != 1:
+            return []
+        target = node.comparisons[0]
+        op = comparison_op(target.operator)
+        if op is None:
+            return []
+        left, right = node.left, target.comparator
+        if isinstance(target.operator, (cst.In, cst.NotIn)) and m.qualify(right) in ENVIRON:
+            name = m.literal(left)
+            return [Cond(node, name, None, "truthy" if op == "==" else "falsy", None, True)] if name else []
+        if isinstance(target.operator, (cst.Is, cst.IsNot)) and isinstance(right, cst.Name) \
+                and right.value == "None":
+            found = self._subject(left)
+            if found and found[0] is not None and found[2]:
+                return [Cond(node, found[0].var, None, "falsy" if op == "==" else "truthy", None, True)]
+            return []
+        values = strings_of(right)
+        subject = left
+        if not values:
+            values, subject = strings_of(left), right
+        if not values:
+            literal = m.literal(right)
+            if literal is None or isinstance(right, cst.Name) and right.value in {"True", "False"}:
+                if isinstance(right, cst.Name) and right.value in {"True", "False"}:
+                    values = [right.value]
+                else:
+                    return []
+            else:
+                values = [literal]
+        found = self._subject(subject)
+        if found is None:
+            return []
+        binding, ref, _direct = found
+        value = pick_value(values)
+        if binding is not None:
+            if binding.op is not None:
+                return []
+            name = binding.var
+            if not (_is_env_subject(name) or lexicon.environment_of(value or "")):
+                return []
+        else:
+            name = (ref or "").rsplit(".", 1)[-1]
+            if not ref or not _is_env_subject(name):
+                return []
+        lowered = {v.lower() for v in values}
+        if _is_flag(name) and lexicon.environment_of(value or "") is None \
+                and (lowered <= TRUE_WORDS or lowered <= FALSE_WORDS):
+            truthy = (lowered <= TRUE_WORDS) == (op == "==")
+            return [Cond(node, binding.var if binding else "", None if binding else ref,
+                         "truthy" if truthy else "falsy", None)]
+        return [Cond(node, binding.var if binding else "", None if binding else ref, op, value)]
+
+    # ------------------------------------------------------------------ literals
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._string(node, string_value(node))
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
+        value = string_value(node)
+        if value is not None:
+            self._string(node, value)
+            return False
+        return True
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        value = string_value(node)
+        if value is not None:
+            self._string(node, value)
+            return False
+        # f"http://localhost:{port}/x": the literal parts decide, the fields are kept as written
+        text, probe = [], []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text.append(part.value)
+                probe.append(part.value)
+            else:
+                code = cst.Module([]).code_for_node(part.expression)
+                text.append("{" + code + "}")
+                probe.append("0")
+        rendered = "".join(text)
+        if lexicon.local_endpoint("".join(probe), self.extra_hosts) is not None:
+            self._string(node, rendered, probe="".join(probe))
+        return True
+
+    def _string(self, node: cst.CSTNode, value: str | None, probe: str | None = None) -> None:
+        if value is None:
+            return
+        endpoint = lexicon.local_endpoint(probe if probe is not None else value, self.extra_hosts)
+        default_for = self._default_for()
+        context, target = self._context()
+        if default_for is not None:
+            target = default_for
+        if endpoint is not None and default_for is None:
+            self._emit(node, Literal, value=value, context=context, target=target)
+        elif context == "compare" and target and value.strip() and target.lower() not in {"key", "pass"} \
+                and lexicon.is_secret_name(target) and not self._prefix_test():
+            self._emit(node, Literal, value=value, context="compare", target=target)
+        if target and context == "value" and lexicon.is_image_name(target) and probe is None:
+            parsed = lexicon.parse_image(value)
+            if parsed is not None and value.strip():
+                name, tag, digest = parsed
+                self._emit(node, ImageRef, image=value, name=name, tag=tag, digest=digest, source="code")
+
+    def _prefix_test(self) -> bool:
+        """``token.startswith("Bearer ")``: a format check, not a credential compare."""
+        for anc in reversed(self.stack[:-1]):
+            if isinstance(anc, cst.Call):
+                return last_name(anc.func) in {"startswith", "endswith", "removeprefix", "removesuffix"}
+            if not isinstance(anc, (cst.Arg, cst.Tuple, cst.Element, cst.List)):
+                return False
+        return False
+
+    def _default_for(self) -> str | None:
+        """The variable a string is the fallback of, when it is inside an env read's default."""
+        for anc in reversed(self.stack):
+            found = self.defaults.get(id(anc))
+            if found is not None:
+                return found
+            if isinstance(anc, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                return None
+        return None
+
+    def _context(self) -> tuple[str, str | None]:
+        """How the string on top of the stack is used, and the name it is assigned or compared to."""
+        stack = self.stack
+        child = stack[-1]
+        target: str | None = None
+        for i in range(len(stack) - 2, -1, -1):
+            parent = stack[i]
+            if isinstance(parent, (cst.List, cst.Tuple, cst.Set)) and isinstance(child, cst.Element):
+                index = next((j for j, el in enumerate(parent.elements) if el is child), 0)
+                if index and isinstance(parent.elements[index - 1], cst.Element) \
+                        and string_value(parent.elements[index - 1].value) in BIND_FLAGS:
+                    return "bind", None
+            if isinstance(parent, cst.DictElement):
+                if child is parent.key:
+                    return "key", None
+                if target is None:
+                    target = string_value(parent.key) or last_name(parent.key)
+            elif isinstance(parent, cst.Index):
+                return "key", None
+            elif isinstance(parent, cst.Arg):
+                call = stack[i - 1] if i > 0 else None
+                if isinstance(call, cst.Call):
+                    return self._argument_context(call, parent, target)
+                return "value", target
+            elif isinstance(parent, cst.Comparison):
+                sides = [parent.left, *(c.comparator for c in parent.comparisons)]
+                others = [s for s in sides if s is not child and not (
+                    isinstance(child, cst.ComparisonTarget) and s is child.comparator)]
+                other = next((s for s in others if string_value(s) is None), None)
+                return "compare", last_name(_unwrap(other)) if other is not None else None
+            elif isinstance(parent, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                dest = parent.targets[0].target if isinstance(parent, cst.Assign) else parent.target
+                name = last_name(dest)
+                if target is None:
+                    target = name
+                return ("bind" if self._bind_name(name) else "value"), target
+            elif isinstance(parent, cst.Param):
+                return "value", target or parent.name.value
+            elif isinstance(parent, (cst.Return, cst.BaseSmallStatement, cst.BaseCompoundStatement,
+                                     cst.Decorator)):
+                return "value", target
+            child = parent
+        return "value", target
+
+    def _bind_name(self, name: str | None) -> bool:
+        if not name:
+            return False
+        ws = set(lexicon.words(name))
+        if ws & {"bind", "listen"}:
+            return True
+        value = string_value(self.stack[-1]) or ""
+        host = lexicon.local_endpoint(value, self.extra_hosts)
+        return bool(ws & {"host", "addr", "address", "interface"}) and host in {"0.0.0.0", "::"}
+
+    def _argument_context(self, call: cst.Call, arg: cst.Arg, target: str | None) -> tuple[str, str | None]:
+        func = self.model.qualify(call.func) or dotted(call.func) or last_name(call.func) or ""
+        last = func.rsplit(".", 1)[-1]
+        kw = arg.keyword.value if arg.keyword is not None else None
+        if is_log_call(func):
+            return "log", None
+        value = string_value(self.stack[-1]) or ""
+        host = lexicon.local_endpoint(value, self.extra_hosts)
+        if kw in BIND_KEYWORDS and (last in RUN_FUNCTIONS or host in {"0.0.0.0", "::"}):
+            return "bind", kw
+        if last == "bind":
+            return "bind", None
+        if last in {"urlparse", "urlsplit"}:
+            return "url-base", None
+        if last in {"startswith", "endswith"} and isinstance(call.func, cst.Attribute):
+            return "compare", last_name(_unwrap(call.func.value))
+        if last.endswith("compare_digest"):
+            other = next((a.value for a in call.args if a is not arg), None)
+            return "compare", last_name(other) if other is not None else None
+        if kw is None:
+            for earlier in call.args:
+                if earlier is arg:
+                    break
+                if string_value(earlier.value) in BIND_FLAGS:
+                    return "bind", None
+        return "value", target or kw
+
+
+def collect(module: cst.Module, path: str, extra_hosts: frozenset[str]) -> tuple[list[Pending], list[tuple[str, str]]]:
+    """Pending facts (node, type, fields) and imports (local name, qualified name) of one module."""
+    collector = Collector(path, extra_hosts)
+    collector.prepare(module)
+    module.visit(collector)
+    return collector.pending, collector.imports
