@@ -15,6 +15,7 @@ import libcst as cst
 
 from .. import lexicon
 from ._python_eval import EXCEPTION_NAMES, dotted, is_false, is_true, last_name, string_value
+from ._python_walk import Walker
 
 AUTH_WORDS = frozenset({
     "auth", "authenticate", "authenticated", "authentication", "authorize", "authorized",
@@ -78,12 +79,13 @@ def _has_star(node: cst.CSTNode) -> bool:
 def _is_fake(node: cst.CSTNode) -> bool:
     """A returned value that is a made-up principal: ``MOCK_USER``, ``User(id="dev")``, ``{"sub": "x"}``."""
     scanner = _FakeScanner()
-    node.visit(scanner)
+    scanner.walk(node)
     return scanner.fake or (scanner.constructed and not scanner.dynamic)
 
 
-class _FakeScanner(cst.CSTVisitor):
+class _FakeScanner(Walker):
     def __init__(self) -> None:
+        super().__init__()
         self.fake = False
         self.constructed = False  # a dict or call built from literals only
         self.dynamic = False  # mentions a non-constant name (a verified token, a request)
@@ -119,7 +121,7 @@ class _FakeScanner(cst.CSTVisitor):
 
     def visit_Arg(self, node: cst.Arg) -> bool:
         # keyword names are not values: `User(id=...)` says nothing about fakeness
-        node.value.visit(self)
+        self.walk(node.value)
         return False
 
 
@@ -133,7 +135,7 @@ class Arm:
     empty: bool = True
 
 
-class _ArmScanner(cst.CSTVisitor):
+class _ArmScanner(Walker):
     def __init__(self, function: str | None) -> None:
         self.functions: list[str | None] = [function]
         self.effects: set[str] = set()
@@ -177,8 +179,8 @@ class _ArmScanner(cst.CSTVisitor):
         if route is not None:
             refs: set[str] = set()
             self.route_auth.append(refs)
-            route.visit(self)
-            node.params.visit(self)
+            self.walk(route)
+            self.walk(node.params)
             self.route_auth.pop()
             self.effects.add("route")
             if not refs:
@@ -219,7 +221,7 @@ class _ArmScanner(cst.CSTVisitor):
             refs: set[str] = set()
             self.route_auth.append(refs)
             for arg in node.args:
-                arg.visit(self)
+                self.walk(arg)
             self.route_auth.pop()
             if last not in {"include_router", "register_blueprint", "mount"}:
                 self.effects.add("route")
@@ -473,7 +475,7 @@ def describe_arm(node: cst.CSTNode | None, function: str | None) -> Arm:
     if node is None:
         return Arm()
     scanner = _ArmScanner(function)
-    node.visit(scanner)
+    scanner.walk(node)
     if isinstance(node, cst.BaseExpression) and not isinstance(node, cst.If):
         summary = describe_expression(node)
     else:

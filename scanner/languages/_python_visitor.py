@@ -16,6 +16,7 @@ import libcst as cst
 
 from .. import lexicon
 from ..facts import ConfigBinding, EnvBranch, EnvRead, ImageRef, Literal
+from ._python_walk import Walker
 from ._python_effects import Arm, describe_arm, describe_arms, is_log_call
 from ._python_eval import (BASE_SETTINGS, DECOUPLE_FACTORIES, DJANGO_ENV_FACTORIES, ENVIRON,
                            FALSE_WORDS, TRANSPARENT_METHODS, TRUE_WORDS, Binding, Model,
@@ -119,12 +120,14 @@ def _small(stmt: cst.CSTNode) -> Iterator[cst.BaseSmallStatement]:
         yield from stmt.body
 
 
-class Collector(cst.CSTVisitor):
+class Collector(Walker):
     """Visits a module and accumulates pending facts."""
 
-    def __init__(self, path: str, extra_hosts: frozenset[str]) -> None:
+    def __init__(self, path: str, extra_hosts: frozenset[str], text: str = "") -> None:
         super().__init__()
         self.path = path
+        low = text.lower()
+        self.may_image = "image" in low or "img" in low
         self.extra_hosts = extra_hosts
         self.model = Model(module_path(path))
         self.pending: list[Pending] = []
@@ -388,12 +391,10 @@ class Collector(cst.CSTVisitor):
 
     # ================================================================== pass 2: the tree
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def enter(self, node: cst.CSTNode) -> None:
         self.stack.append(node)
-        return super().on_visit(node)
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
+    def exit(self, node: cst.CSTNode) -> None:
         self.stack.pop()
 
     def _emit(self, node: cst.CSTNode, kind: type, **fields: Any) -> None:
@@ -741,8 +742,11 @@ class Collector(cst.CSTVisitor):
         if value is None:
             return
         endpoint = lexicon.local_endpoint(probe if probe is not None else value, self.extra_hosts)
+        if endpoint is None and not self._near_compare() and not (
+                self.may_image and len(value) < 256 and not any(c.isspace() for c in value)):
+            return  # the common case, decided without looking at the context
         default_for = self._default_for()
-        context, target = self._context()
+        context, target = self._context(endpoint is not None)
         if default_for is not None:
             target = default_for
         if endpoint is not None and default_for is None:
@@ -755,6 +759,17 @@ class Collector(cst.CSTVisitor):
             if parsed is not None and value.strip():
                 name, tag, digest = parsed
                 self._emit(node, ImageRef, image=value, name=name, tag=tag, digest=digest, source="code")
+
+    def _near_compare(self) -> bool:
+        """The string is one side of a comparison or of ``compare_digest`` (possibly in a tuple)."""
+        for anc in reversed(self.stack[:-1]):
+            if isinstance(anc, cst.Comparison):
+                return True
+            if isinstance(anc, cst.Call):
+                return (last_name(anc.func) or "").endswith(("compare_digest", "startswith", "endswith"))
+            if not isinstance(anc, (cst.ComparisonTarget, cst.Element, cst.Tuple, cst.List, cst.Set, cst.Arg)):
+                return False
+        return False
 
     def _prefix_test(self) -> bool:
         """``token.startswith("Bearer ")``: a format check, not a credential compare."""
@@ -775,17 +790,20 @@ class Collector(cst.CSTVisitor):
                 return None
         return None
 
-    def _context(self) -> tuple[str, str | None]:
+    def _context(self, endpoint: bool = True) -> tuple[str, str | None]:
         """How the string on top of the stack is used, and the name it is assigned or compared to."""
         stack = self.stack
         child = stack[-1]
         target: str | None = None
         for i in range(len(stack) - 2, -1, -1):
             parent = stack[i]
-            if isinstance(parent, (cst.List, cst.Tuple, cst.Set)) and isinstance(child, cst.Element):
-                index = next((j for j, el in enumerate(parent.elements) if el is child), 0)
-                if index and isinstance(parent.elements[index - 1], cst.Element) \
-                        and string_value(parent.elements[index - 1].value) in BIND_FLAGS:
+            if isinstance(parent, (cst.List, cst.Tuple)) and isinstance(child, cst.Element) and endpoint:
+                previous = None
+                for el in parent.elements:  # ["uvicorn", "main:app", "--host", "0.0.0.0"]
+                    if el is child:
+                        break
+                    previous = el
+                if isinstance(previous, cst.Element) and string_value(previous.value) in BIND_FLAGS:
                     return "bind", None
             if isinstance(parent, cst.DictElement):
                 if child is parent.key:
@@ -857,9 +875,10 @@ class Collector(cst.CSTVisitor):
         return "value", target or kw
 
 
-def collect(module: cst.Module, path: str, extra_hosts: frozenset[str]) -> tuple[list[Pending], list[tuple[str, str]]]:
+def collect(module: cst.Module, path: str, extra_hosts: frozenset[str],
+            text: str) -> tuple[list[Pending], list[tuple[str, str]]]:
     """Pending facts (node, type, fields) and imports (local name, qualified name) of one module."""
-    collector = Collector(path, extra_hosts)
+    collector = Collector(path, extra_hosts, text)
     collector.prepare(module)
-    module.visit(collector)
+    collector.walk(module)
     return collector.pending, collector.imports
