@@ -732,3 +732,38 @@ def test_nul_bytes_do_not_crash():
 def test_registered_for_python_kind():
     from scanner.languages import FRONTENDS
     assert FRONTENDS["python"] == "python"
+
+
+@pytest.mark.parametrize("src, context, target", [
+    ('HOST = CONF.get("HOST", "localhost")\n', "value", "HOST"),
+    ('IPS = getattr(configuration, "INTERNAL_IPS", ("127.0.0.1", "::1"))\n', "value", "INTERNAL_IPS"),
+    ('httpd = HTTPServer(("localhost", port), Handler)\n', "bind", None),
+    ('server = make_server("127.0.0.1", 8000, app)\n', "bind", None),
+])
+def test_literal_context_of_lookups_and_servers(src, context, target):
+    found = literals(src)
+    assert found and all((c, t) == (context, target) for _, c, t in found), found
+
+
+@pytest.mark.parametrize("src", [
+    'FRONT_IMAGE = "front.png"\n',
+    'ALLOWED = {"img": {"alt", "src", "title"}}\n',
+    'image = "image-attachments/site_1.jpg"\n',
+])
+def test_not_an_image(src):
+    assert images(src) == []
+
+
+@pytest.mark.parametrize("src", [
+    'if backend_class.is_local:\n    pass\n',
+    'if _is_parallel_test_run():\n    pass\n',
+    'if app_config.path:\n    pass\n',
+])
+def test_not_a_branch(src):
+    assert branches(src) == []
+
+
+def test_check_function_is_not_an_auth_function():
+    src = ('from django.conf import settings\ndef check_for_new_releases(self):\n    if settings.ISOLATED_DEPLOYMENT:\n'
+           '        return\n')
+    assert branch(src).then_effects == ()

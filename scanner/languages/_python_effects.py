@@ -23,7 +23,11 @@ AUTH_WORDS = frozenset({
     "oauth", "oauth2", "token", "admin", "credentials", "apikey", "security", "guard",
 })
 #: Words in a function name that make it an auth function (a ``return True`` there lets a request in).
-AUTH_FUNCTION_WORDS = AUTH_WORDS | {"require", "check", "validate", "authenticator", "session"}
+AUTH_FUNCTION_WORDS = frozenset({
+    "auth", "authenticate", "authenticated", "authentication", "authorize", "authorized",
+    "authorization", "jwt", "login", "permission", "permissions", "principal", "bearer", "oauth",
+    "oauth2", "token", "credentials", "credential", "apikey", "admin", "signature", "password",
+})
 VERIFY_WORDS = frozenset({"verify", "validate", "check", "require", "authenticate", "authorize", "ensure"})
 VERIFY_CALL_WORDS = VERIFY_WORDS | {"decode", "login"}
 FAKE_WORDS = frozenset({"mock", "fake", "dummy", "dev", "test", "demo", "stub", "anonymous", "local",
@@ -54,7 +58,7 @@ def is_auth_function(name: str | None) -> bool:
     if not name:
         return False
     ws = set(lexicon.words(name))
-    return bool(ws & AUTH_FUNCTION_WORDS) or {"current", "user"} <= ws
+    return bool(ws & AUTH_FUNCTION_WORDS) or {"current", "user"} <= ws or {"api", "key"} <= ws
 
 
 def is_log_call(func: str | None) -> bool:

@@ -32,7 +32,9 @@ RUN_FUNCTIONS = frozenset({"run", "serve", "run_app", "run_simple", "listen", "c
                            "start_server", "Config", "bind", "runserver", "run_server", "start"})
 BIND_FLAGS = frozenset({"--host", "--bind", "-b", "--listen", "--address", "runserver", "--ip"})
 FIELD_FUNCTIONS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field"})
-FLAG_TRUE = frozenset({"true", "1", "yes", "on"})
+PICTURE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
+                              "pdf", "avif", "heic"})
+SERVER_CALLS = frozenset({"make_server", "start_server", "create_server", "run_simple", "serve"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,24 @@ def _is_flag(name: str) -> bool:
     return lexicon.is_debug_variable(name) or lexicon.flag_meaning(name) is not None
 
 
+def _looks_like_image(value: str, alone: bool) -> bool:
+    """An image reference rather than a picture file or a word: ``redis:7``, ``ghcr.io/o/app``.
+
+    A bare word (``redis``) counts only when it is the whole value of an image-named target,
+    never inside a list or dict.
+    """
+    if not value or len(value) > 255 or lexicon.parse_image(value) is None:
+        return False
+    if value.rsplit(".", 1)[-1].lower() in PICTURE_SUFFIXES:
+        return False
+    return any(c in value for c in ":/@") or alone
+
+
 def _is_config_owner(owner: str) -> bool:
     """``settings``, ``config``, ``get_settings()``, ``app_config``: objects that hold env values."""
     last = owner.rsplit(".", 1)[-1].removesuffix("()").lower()
-    return last in {"settings", "config", "conf", "cfg", "env"} or last.endswith(("settings", "_config"))
+    return last in {"settings", "config", "conf", "cfg", "get_settings", "get_config", "app_config",
+                    "app_settings"} or last.endswith("settings")
 
 
 def _unwrap(node: cst.CSTNode) -> cst.CSTNode:
@@ -645,10 +661,13 @@ class Collector(Walker):
             if presence or _is_flag(binding.var):
                 return [Cond(node, binding.var, None, "truthy", None, presence=presence)]
             return []
-        last = (ref or "").rsplit(".", 1)[-1]
-        if ref and _is_flag(last):
+        if not ref or ref.endswith("()"):
+            return []
+        owner, _, last = ref.rpartition(".")
+        if _is_flag(last) and (not owner or _is_config_owner(owner) or lexicon.is_debug_variable(last)
+                               or lexicon.flag_meaning(last) == "production"):
             return [Cond(node, "", ref, "truthy", None)]
-        if ref and "." in ref and _is_config_owner(ref.rsplit(".", 1)[0]):
+        if owner and _is_config_owner(owner):
             return [Cond(node, "", ref, "truthy", None)]  # presence is the resolver's call
         return []
 
@@ -754,11 +773,14 @@ class Collector(Walker):
         elif context == "compare" and target and value.strip() and target.lower() not in {"key", "pass"} \
                 and lexicon.is_secret_name(target) and not self._prefix_test():
             self._emit(node, Literal, value=value, context="compare", target=target)
-        if target and context == "value" and lexicon.is_image_name(target) and probe is None:
-            parsed = lexicon.parse_image(value)
-            if parsed is not None and value.strip():
-                name, tag, digest = parsed
-                self._emit(node, ImageRef, image=value, name=name, tag=tag, digest=digest, source="code")
+        if target and context == "value" and lexicon.is_image_name(target) and probe is None \
+                and _looks_like_image(value, alone=not self._in_container()):
+            name, tag, digest = lexicon.parse_image(value)  # type: ignore[misc]
+            self._emit(node, ImageRef, image=value, name=name, tag=tag, digest=digest, source="code")
+
+    def _in_container(self) -> bool:
+        parent = self.stack[-2] if len(self.stack) > 1 else None
+        return isinstance(parent, (cst.Element, cst.DictElement))
 
     def _near_compare(self) -> bool:
         """The string is one side of a comparison or of ``compare_digest`` (possibly in a tuple)."""
@@ -857,8 +879,16 @@ class Collector(Walker):
         host = lexicon.local_endpoint(value, self.extra_hosts)
         if kw in BIND_KEYWORDS and (last in RUN_FUNCTIONS or host in {"0.0.0.0", "::"}):
             return "bind", kw
-        if last == "bind":
-            return "bind", None
+        if last == "bind" or last.endswith("Server") or last in SERVER_CALLS:
+            return "bind", kw
+        if kw is None and last in {"get", "pop", "setdefault"} and positional(call, 1) is arg.value:
+            key_name = string_value(positional(call, 0))  # conf.get("HOST", "localhost")
+            if key_name:
+                return "value", key_name
+        if kw is None and last == "getattr" and positional(call, 2) is arg.value:
+            key_name = string_value(positional(call, 1))  # getattr(conf, "HOST", "localhost")
+            if key_name:
+                return "value", key_name
         if last in {"urlparse", "urlsplit"}:
             return "url-base", None
         if last in {"startswith", "endswith"} and isinstance(call.func, cst.Attribute):
