@@ -767,3 +767,37 @@ def test_check_function_is_not_an_auth_function():
     src = ('from django.conf import settings\ndef check_for_new_releases(self):\n    if settings.ISOLATED_DEPLOYMENT:\n'
            '        return\n')
     assert branch(src).then_effects == ()
+
+
+def test_in_file_env_helper_reads_for_its_callers():
+    src = ('import os\ndef get_bool_from_env(name, default_value):\n    value = os.environ.get(name)\n'
+           '    return default_value if value is None else value.lower() == "true"\n'
+           'DEBUG = get_bool_from_env("DEBUG", True)\nif DEBUG:\n    pass\n')
+    assert reads(src) == [("DEBUG", "True", "os.environ", False)]
+    assert branches(src) == [("DEBUG", None, "truthy", None, False)]
+
+
+def test_env_helper_with_default_parameter():
+    src = 'import os\ndef env(key, fallback=None):\n    return os.getenv(key, fallback)\nURL = env("API_URL", "https://x")\n'
+    assert reads(src) == [("API_URL", "https://x", "os.getenv", False)]
+
+
+@pytest.mark.parametrize("src", [
+    'if site.settings.enable_account_confirmation:\n    pass\n',
+    'if image.mode != "RGB":\n    pass\n',
+    'class A:\n    def f(self):\n        if self.is_local_collection_point:\n            pass\n',
+])
+def test_not_a_branch_on_objects(src):
+    assert branches(src) == []
+
+
+def test_self_settings_and_flask_config_are_config_objects():
+    assert branches('class S:\n    def f(self):\n        if self.settings.DEBUG:\n            pass\n') == [
+        ("", "self.settings.DEBUG", "truthy", None, False)]
+    assert branches('if app.config["ENV"] == "development":\n    pass\n') == [
+        ("", "app.config.ENV", "==", "development", False)]
+
+
+def test_dict_key_compare_is_not_a_credential():
+    assert literals('if value_key == "reference":\n    pass\n') == []
+    assert literals('if a2a_key == "dev-a2a-key":\n    pass\n') == [("dev-a2a-key", "compare", "a2a_key")]

@@ -227,6 +227,9 @@ class Model:
         self.string_constants: set[str] = set()  # the constants whose literal is a string
         self.django_envs: dict[str, dict[str, str | None]] = {}  # env object -> scheme defaults
         self.decouple: set[str] = set()  # local callables that are decouple configs
+        #: in-file helpers that read the env: name -> (name index, name keyword, default index,
+        #: default keyword, API of the read inside)
+        self.helpers: dict[str, tuple[int, str, int | None, str | None, str]] = {}
         self.classes: dict[str, SettingsClass] = {}  # settings classes by name
         self.instances: dict[str, SettingsClass] = {}  # module names (and "f()") holding settings
         self.bindings: dict[str, Binding] = {}  # module-level names holding a variable
@@ -317,8 +320,49 @@ class Model:
 
     # ------------------------------------------------------------------ env reads
 
+    def read_shape(self, node: cst.CSTNode) -> tuple[cst.BaseExpression | None, str] | None:
+        """(name expression, API) of an ``os.environ``/``os.getenv``/decouple read, literal or not."""
+        if isinstance(node, cst.Subscript):
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
+                    and self.qualify(node.value) in ENVIRON:
+                return node.slice[0].slice.value, "os.environ"
+            return None
+        if not isinstance(node, cst.Call):
+            return None
+        func = self.qualify(node.func)
+        if func in GETENV:
+            return argument(node, 0, "key"), "os.getenv" if func.endswith("getenv") else "os.environ"
+        if func in DECOUPLE_CALLABLES:
+            return argument(node, 0, "option"), "decouple"
+        return None
+
+    def add_helper(self, node: cst.FunctionDef, reads: list[cst.CSTNode]) -> None:
+        """``def env_bool(name, default=False): return os.getenv(name) …`` reads the env for its callers."""
+        params = [p.name.value for p in [*node.params.posonly_params, *node.params.params]]
+        for read in reads:
+            shape = self.read_shape(read)
+            if shape is None or not isinstance(shape[0], cst.Name) or shape[0].value not in params:
+                continue
+            name_index = params.index(shape[0].value)
+            default = next((p for p in params if "default" in p.lower()), None)
+            if default is None and len(params) == name_index + 2:
+                fallback = argument(read, 1, "default") if isinstance(read, cst.Call) else None
+                if isinstance(fallback, cst.Name) and fallback.value == params[name_index + 1]:
+                    default = fallback.value
+            self.helpers[node.name.value] = (name_index, shape[0].value,
+                                             params.index(default) if default else None, default, shape[1])
+            return
+
     def env_read(self, node: cst.CSTNode) -> Read | None:
         """The env read ``node`` performs itself (not through wrappers), or None."""
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in self.helpers \
+                and not self._shadowed(node.func.value):
+            name_index, name_kw, default_index, default_kw, via = self.helpers[node.func.value]
+            name = self.literal(argument(node, name_index, name_kw))
+            if not name:
+                return None
+            fallback = argument(node, default_index, default_kw or "") if default_index is not None else None
+            return Read(name, self.literal(fallback), via, default_node=fallback)
         if isinstance(node, cst.Subscript):
             if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
                 return None
@@ -478,9 +522,6 @@ class Model:
         if text is None:
             return None
         head, _, rest = text.partition(".")
-        if head in {"self", "cls"} and rest:
-            text = rest
-            head, _, rest = text.partition(".")
         for aliases in reversed(self.aliases):
             if head in aliases:
                 return f"{aliases[head]}.{rest}" if rest else aliases[head]

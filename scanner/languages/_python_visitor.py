@@ -80,6 +80,14 @@ def _is_flag(name: str) -> bool:
     return lexicon.is_debug_variable(name) or lexicon.flag_meaning(name) is not None
 
 
+def _credential_compare(target: str, value: str) -> bool:
+    """``token == "dev-token"``, not ``value_key == "reference"`` (a dict key, not a credential)."""
+    if target.lower() in {"key", "pass"} or not lexicon.is_secret_name(target):
+        return False
+    words = lexicon.words(target)
+    return not (words[-1] == "key" and value.replace("_", "").isalpha() and value.islower())
+
+
 def _looks_like_image(value: str, alone: bool) -> bool:
     """An image reference rather than a picture file or a word: ``redis:7``, ``ghcr.io/o/app``.
 
@@ -95,7 +103,10 @@ def _looks_like_image(value: str, alone: bool) -> bool:
 
 def _is_config_owner(owner: str) -> bool:
     """``settings``, ``config``, ``get_settings()``, ``app_config``: objects that hold env values."""
-    last = owner.rsplit(".", 1)[-1].removesuffix("()").lower()
+    parts = owner.split(".")
+    if len(parts) > 2 or len(parts) == 2 and parts[0] not in {"self", "cls", "app", "current_app"}:
+        return False  # `site.settings` is a model, `self.settings` / `app.config` are config
+    last = parts[-1].removesuffix("()").lower()
     return last in {"settings", "config", "conf", "cfg", "get_settings", "get_config", "app_config",
                     "app_settings"} or last.endswith("settings")
 
@@ -134,6 +145,25 @@ def _statement_body(node: cst.CSTNode) -> list[cst.CSTNode]:
 def _small(stmt: cst.CSTNode) -> Iterator[cst.BaseSmallStatement]:
     if isinstance(stmt, cst.SimpleStatementLine):
         yield from stmt.body
+
+
+class _ReadFinder(Walker):
+    """The env reads inside a function whose variable name is not a literal (a helper's parameter)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.reads: list[cst.CSTNode] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.model.read_shape(node) is not None:
+            self.reads.append(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if self.model.read_shape(node) is not None:
+            self.reads.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
 
 
 class Collector(Walker):
@@ -217,8 +247,13 @@ class Collector(Walker):
                 owner=owner, attribute=attribute, name=b.var, default=b.default, op=b.op, value=b.value)))
 
     def _accessor(self, node: cst.FunctionDef) -> None:
-        """``def get_settings(): return Settings()`` (lru_cache or not) makes ``get_settings()`` an owner."""
+        """``def get_settings(): return Settings()`` (lru_cache or not) makes ``get_settings()`` an owner;
+        ``def env_bool(name, default): … os.getenv(name) …`` makes ``env_bool`` an env reader."""
         m = self.model
+        finder = _ReadFinder(m)
+        finder.walk(node.body)
+        if finder.reads:
+            m.add_helper(node, finder.reads)
         for stmt in _statement_body(node.body):
             for small in _small(stmt):
                 if not isinstance(small, cst.Return) or small.value is None:
@@ -714,9 +749,11 @@ class Collector(Walker):
             if not (_is_env_subject(name) or lexicon.environment_of(value or "")):
                 return []
         else:
-            name = (ref or "").rsplit(".", 1)[-1]
+            owner, _, name = (ref or "").rpartition(".")
             if not ref or not _is_env_subject(name):
                 return []
+            if owner and not _is_config_owner(owner) and lexicon.environment_of(value or "") is None:
+                return []  # `image.mode != "RGB"`: a mode, not an environment
         lowered = {v.lower() for v in values}
         if _is_flag(name) and lexicon.environment_of(value or "") is None \
                 and (lowered <= TRUE_WORDS or lowered <= FALSE_WORDS):
@@ -770,8 +807,8 @@ class Collector(Walker):
             target = default_for
         if endpoint is not None and default_for is None:
             self._emit(node, Literal, value=value, context=context, target=target)
-        elif context == "compare" and target and value.strip() and target.lower() not in {"key", "pass"} \
-                and lexicon.is_secret_name(target) and not self._prefix_test():
+        elif context == "compare" and target and value.strip() and _credential_compare(target, value) \
+                and not self._prefix_test():
             self._emit(node, Literal, value=value, context="compare", target=target)
         if target and context == "value" and lexicon.is_image_name(target) and probe is None \
                 and _looks_like_image(value, alone=not self._in_container()):
