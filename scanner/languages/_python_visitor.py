@@ -174,6 +174,7 @@ class Collector(Walker):
         self.path = path
         low = text.lower()
         self.may_image = "image" in low or "img" in low
+        self.reads_env = "environ" in low or "getenv" in low or "decouple" in low
         self.extra_hosts = extra_hosts
         self.model = Model(module_path(path))
         self.pending: list[Pending] = []
@@ -250,10 +251,11 @@ class Collector(Walker):
         """``def get_settings(): return Settings()`` (lru_cache or not) makes ``get_settings()`` an owner;
         ``def env_bool(name, default): … os.getenv(name) …`` makes ``env_bool`` an env reader."""
         m = self.model
-        finder = _ReadFinder(m)
-        finder.walk(node.body)
-        if finder.reads:
-            m.add_helper(node, finder.reads)
+        if self.reads_env and (node.params.params or node.params.posonly_params):
+            finder = _ReadFinder(m)
+            finder.walk(node.body)
+            if finder.reads:
+                m.add_helper(node, finder.reads)
         for stmt in _statement_body(node.body):
             for small in _small(stmt):
                 if not isinstance(small, cst.Return) or small.value is None:
