@@ -801,3 +801,15 @@ def test_self_settings_and_flask_config_are_config_objects():
 def test_dict_key_compare_is_not_a_credential():
     assert literals('if value_key == "reference":\n    pass\n') == []
     assert literals('if a2a_key == "dev-a2a-key":\n    pass\n') == [("dev-a2a-key", "compare", "a2a_key")]
+
+
+def test_dj_database_url():
+    src = ('import dj_database_url\nDATABASES = {"default": dj_database_url.config(default="postgres://u:p@db:5432/app", '
+           'conn_max_age=600)}\nB = dj_database_url.config(env="REPLICA_URL")\n')
+    assert reads(src) == [("DATABASE_URL", "postgres://u:p@db:5432/app", "dj-database-url", False),
+                          ("REPLICA_URL", None, "dj-database-url", False)]
+    assert literals(src.replace("db:5432", "localhost:5432")) == []
+
+
+def test_enum_value_is_not_an_image():
+    assert images('NOT_PRODUCTS_IMAGE = "not_products_image"\n') == []

@@ -21,6 +21,7 @@ from .. import lexicon
 GETENV = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "posix.getenv"})
 ENVIRON = frozenset({"os.environ", "posix.environ"})
 DECOUPLE_CALLABLES = frozenset({"decouple.config"})
+DJ_DATABASE_URL = frozenset({"dj_database_url.config", "dj_database_url.db_url_config"})
 DECOUPLE_FACTORIES = frozenset({"decouple.AutoConfig", "decouple.Config"})
 DJANGO_ENV_FACTORIES = frozenset({"environ.Env", "environ.FileAwareEnv", "environ.environ.Env"})
 BASE_SETTINGS = frozenset({
@@ -389,6 +390,14 @@ class Model:
             fallback = argument(node, 1, "default")
             return Read(name, self.literal(fallback), "decouple", required=fallback is None,
                         default_node=fallback)
+        if func in DJ_DATABASE_URL:  # dj_database_url.config(env="DATABASE_URL", default="postgres://…")
+            given = keyword(node, "env")
+            name = "DATABASE_URL" if given is None or dotted(given) and dotted(given).endswith("DEFAULT_ENV") \
+                else self.literal(given)
+            if not name:
+                return None
+            fallback = keyword(node, "default")
+            return Read(name, self.literal(fallback), "dj-database-url", default_node=fallback)
         head = node.func
         if isinstance(head, cst.Name) and head.value in self.django_envs:
             return self._django_read(node, self.django_envs[head.value], None, 2)

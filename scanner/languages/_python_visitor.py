@@ -98,7 +98,9 @@ def _looks_like_image(value: str, alone: bool) -> bool:
         return False
     if value.rsplit(".", 1)[-1].lower() in PICTURE_SUFFIXES:
         return False
-    return any(c in value for c in ":/@") or alone
+    if any(c in value for c in ":/@"):
+        return True
+    return alone and "_" not in value  # `NOT_PRODUCTS_IMAGE = "not_products_image"` is an enum
 
 
 def _is_config_owner(owner: str) -> bool:

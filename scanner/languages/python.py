@@ -33,7 +33,7 @@ from . import ExtractOptions
 #: Lower-case substrings a statement must contain for a fact to be possible in it: env APIs and
 #: config libraries, environment and debug subjects, image names, local-endpoint triggers.
 TRIGGERS = (
-    "environ", "getenv", "decouple", "settings", "env", "debug", "production", "is_prod", "isprod",
+    "environ", "getenv", "decouple", "database_url", "settings", "env", "debug", "production", "is_prod", "isprod",
     "prod_", '"prod"', "'prod'", "development", "is_dev", "isdev", "_dev", "dev_", '"dev"', "'dev'",
     "staging", "stage", "is_local", "_local", "local_", '"local"', "'local'", "testing", "is_test",
     '"test"', "'test'", "demo", "use_mock", "mock_", "_mock", "is_mock", "image", "img",
