@@ -20,6 +20,11 @@ FRONTENDS: dict[str, str] = {
     "tsx": "typescript",
     "javascript": "typescript",
     "python": "python",
+    "dockerfile": "dockerfile",
+    "compose": "compose",
+    "dotenv": "dotenv",
+    "yaml": "yaml",
+    "text": "text",
 }
 
 #: How many bytes are sniffed for NUL (binary) and for minified single lines.

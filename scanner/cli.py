@@ -1,0 +1,286 @@
+"""The command line: options in, one library call, a rendered report out, an exit code.
+
+No scanning logic lives here. Exit codes: 0 nothing at or above ``--fail-level``, 1 findings,
+2 usage, configuration or internal error (one line on stderr; a traceback with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+import time
+import traceback
+
+import click
+
+from . import __version__
+from .errors import EnvmatrixError, OutputError, UsageError
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+LEVELS = click.Choice(["note", "warning", "error"], case_sensitive=False)
+
+
+def _codes(value: str | None) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    return frozenset(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _check_codes(codes: frozenset[str], option: str) -> None:
+    from .rules import REGISTRY
+
+    known = {r.code for r in REGISTRY}
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise UsageError(f"{option}: unknown rule code or prefix `{code}`")
+
+
+class _Progress:
+    """A one-line progress counter on stderr, shown only once a scan has taken about a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < 1.0:
+            return
+        self.shown = True
+        sys.stderr.write(f"\rscanning {done}/{total} files")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+
+
+def _run(debug: bool, fn) -> None:
+    try:
+        code = fn()
+    except EnvmatrixError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"envmatrix: error: {exc}", err=True)
+        sys.exit(ExitCode.ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - internal errors are exit 2 with one line
+        if debug:
+            traceback.print_exc()
+        click.echo(f"envmatrix: error: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        sys.exit(ExitCode.ERROR)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="envmatrix")
+def cli() -> None:
+    """Find where a backend quietly depends on a developer's laptop."""
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here (default: stdout).")
+@click.option("--sarif-category", metavar="CATEGORY",
+              help="SARIF automationDetails.id: tells GitHub apart several envmatrix uploads for one commit.")
+@click.option("--select", help="Comma-separated rule codes or prefixes to run (default: all).")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--min-level", type=LEVELS, help="Report findings at or above this level.  [default: note]")
+@click.option("--fail-level", type=LEVELS, help="Exit 1 when a finding is at or above this level.  [default: warning]")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
+@click.option("--include-hidden", is_flag=True, help="Also report findings in tests and docs.")
+@click.option("--no-progress", is_flag=True, help="Never show the progress line.")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress,
+         color, debug):
+    """Scan PATH (default: the current directory) and report findings."""
+
+    def run() -> int:
+        from .config import Config
+        from .engine import exit_code
+        from .engine import scan as run_scan
+        from .findings import Level
+        from .report import renderer
+
+        selected, ignored = _codes(select), _codes(ignore)
+        _check_codes(selected, "--select")
+        _check_codes(ignored, "--ignore")
+        config = Config(select=selected, ignore=ignored, jobs=jobs)
+        changes = {}
+        if min_level:
+            changes["min_level"] = Level.parse(min_level)
+        if fail_level:
+            changes["fail_level"] = Level.parse(fail_level)
+        if include_hidden:
+            changes["hidden_roles"] = frozenset()
+        if changes:
+            import dataclasses
+            config = dataclasses.replace(config, **changes)
+        progress = _Progress(not no_progress)
+        result = run_scan(path, config, progress)
+        progress.close()
+        _report_scan_facts(result)
+        options = {}
+        if fmt == "text":
+            options["color"] = color if color is not None else (output is None and sys.stdout.isatty())
+        if fmt == "sarif":
+            options.update(_sarif_options(path, sarif_category))
+        text = renderer(fmt)(result, **options)
+        _emit(text, output)
+        return exit_code(result, config.fail_level)
+
+    _run(debug, run)
+
+
+def _sarif_options(path: str, category: str | None) -> dict:
+    """SARIF paths are relative to the repository root, as GitHub resolves them."""
+    from ._git import repo_prefix
+
+    if category is not None and not category.strip():
+        raise UsageError("--sarif-category: empty category")
+    return {"category": category, "uri_prefix": repo_prefix(path)}
+
+
+def _report_scan_facts(result) -> None:
+    """Diagnostics and skip counts go to stderr, never stdout."""
+    from .report._sanitize import clean
+
+    for d in result.diagnostics:
+        click.echo(f"envmatrix: {d.level}: {clean(str(d))}", err=True)
+    if result.excluded:
+        click.echo(f"envmatrix: skipped {result.excluded} files and directories by default excludes "
+                   "(node_modules, dist, build, vendor, minified bundles, …)", err=True)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from ._io import write_atomic
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here (default: stdout).")
+@click.option("--check", is_flag=True,
+              help="Do not write: compare with --output and exit 1 with a diff when it is stale.")
+@click.option("--timestamp", is_flag=True, help="Add a Generated: line (UTC; SOURCE_DATE_EPOCH when set).")
+@click.option("--no-progress", is_flag=True, help="Never show the progress line.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def report(path, output, check, timestamp, no_progress, debug):
+    """Write the environment matrix of PATH: config inventory, code paths, hotspots, checklist."""
+
+    def run() -> int:
+        import os
+
+        from ._git import head_commit
+        from .engine import scan as run_scan
+        from .report import markdown
+
+        if check and not output:
+            raise UsageError("--check needs --output FILE: the document to compare with")
+        progress = _Progress(not no_progress)
+        result = run_scan(path, None, progress)
+        progress.close()
+        _report_scan_facts(result)
+        text = markdown.render(result, root_name=os.path.basename(os.path.abspath(path)),
+                               commit=head_commit(path), timestamp=_timestamp() if timestamp else None)
+        if result.internal_error:
+            return ExitCode.ERROR
+        if not check:
+            _emit(text, output)
+            return ExitCode.OK
+        try:
+            with open(output, encoding="utf-8", newline="") as fh:
+                on_disk = fh.read()
+        except FileNotFoundError:
+            on_disk = ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OutputError(f"cannot read `{output}`: {getattr(exc, 'strerror', None) or exc}") from None
+        diff = markdown.stale_diff(on_disk, text, output)
+        if not diff:
+            return ExitCode.OK
+        sys.stdout.write(diff)
+        click.echo(f"envmatrix: `{output}` is stale; regenerate it with `envmatrix report {path} -o {output}`",
+                   err=True)
+        return ExitCode.FINDINGS
+
+    _run(debug, run)
+
+
+def _timestamp() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch else None
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH: not a Unix time `{epoch}`") from None
+    moment = moment or datetime.datetime.now(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules(code, fmt):
+    """List every rule, or print the documentation of CODE."""
+
+    def run() -> int:
+        import json
+
+        from .rules import REGISTRY, get
+
+        if code:
+            rule = get(code)
+            if rule is None:
+                raise UsageError(f"unknown rule `{code}` (see `envmatrix rules`)")
+            if fmt == "json":
+                click.echo(json.dumps(_rule_json(rule), indent=2, sort_keys=True))
+            else:
+                click.echo(f"{rule.code} {rule.name} ({rule.level}, {rule.category})\n")
+                click.echo(rule.doc.strip())
+            return ExitCode.OK
+        if fmt == "json":
+            click.echo(json.dumps([_rule_json(r) for r in REGISTRY], indent=2, sort_keys=True))
+            return ExitCode.OK
+        if fmt == "markdown":
+            click.echo(rules_table())
+            return ExitCode.OK
+        width = max(len(r.name) for r in REGISTRY)
+        for r in REGISTRY:
+            click.echo(f"{r.code}  {r.name.ljust(width)}  {str(r.level).ljust(7)}  {r.summary}")
+        return ExitCode.OK
+
+    _run(False, run)
+
+
+def rules_table() -> str:
+    """The README's rule table, generated from the registry."""
+    from .rules import REGISTRY
+
+    rows = ["| code | name | level | finds |", "|---|---|---|---|"]
+    rows += [f"| `{r.code}` | {r.name} | {r.level} | {r.summary} |" for r in REGISTRY]
+    return "\n".join(rows)
+
+
+def _rule_json(rule) -> dict:
+    return {"code": rule.code, "name": rule.name, "level": str(rule.level), "category": rule.category,
+            "summary": rule.summary, "doc": rule.doc.strip()}
+
+
+def main() -> None:
+    cli(prog_name="envmatrix")

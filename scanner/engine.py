@@ -1,0 +1,153 @@
+"""One scan, end to end: discover, extract, resolve, check, filter. Returns a ``ScanResult``.
+
+This is the library call every front door uses (the CLI, tests, ``scanner.scan``). Per-file
+extraction is a pure function of bytes and options (``languages.extract_bytes``), so it can run
+in worker processes and be cached; everything after it is whole-project and in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import inventory as inventory_mod
+from .config import Config
+from .discover import SourceFile, discover
+from .facts import FileFacts
+from .findings import Diagnostic, Finding, Level, Rule
+from .languages import ExtractOptions, extract_bytes
+from .project import Project
+
+
+@dataclass
+class ScanResult:
+    """Everything a report needs. Findings are filtered and sorted; diagnostics sorted."""
+
+    root: str
+    findings: list[Finding]
+    inventory: inventory_mod.Inventory
+    diagnostics: list[Diagnostic]
+    rules: tuple[Rule, ...]
+    files_scanned: int = 0
+    excluded: int = 0
+    ignored: int = 0
+    hidden: dict[str, int] = field(default_factory=dict)  # role -> findings not reported
+    below_min_level: int = 0
+    internal_error: bool = False
+    files: list[SourceFile] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(str(f.level) for f in self.findings)
+        return {level: c.get(level, 0) for level in ("error", "warning", "note")}
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+def scan(root: str | os.PathLike[str], config: Config | None = None, progress: ProgressFn | None = None) -> ScanResult:
+    """Scan the tree at ``root`` with ``config`` (defaults when None)."""
+    from .rules import REGISTRY
+
+    config = config or Config()
+    root_path = Path(root)
+    found = discover(root_path, config)
+    diagnostics = list(found.diagnostics)
+    file_facts = extract_all(found.files, config, progress)
+    for ff in file_facts:
+        for code, message in ff.diagnostics:
+            diagnostics.append(Diagnostic(ff.path, code, message))
+    roles = {f.path: f.role for f in found.files}
+    project = Project(file_facts, roles, config.extra_local_hosts)
+
+    rules = tuple(r for r in REGISTRY if config.selects(r.code))
+    findings, internal_error = run_rules(project, rules, diagnostics)
+    reported, hidden, below = filter_findings(findings, roles, config)
+    return ScanResult(
+        root=".", findings=reported, inventory=inventory_mod.build(project, config.areas),
+        diagnostics=sorted(set(diagnostics), key=Diagnostic.sort_key), rules=rules,
+        files_scanned=len(found.files), excluded=found.excluded, ignored=found.ignored,
+        hidden=hidden, below_min_level=below, internal_error=internal_error, files=found.files,
+    )
+
+
+def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None) -> list[FileFacts]:
+    """Facts for every file, in input order. Unreadable files become diagnostics."""
+    out: list[FileFacts] = []
+    for i, sf in enumerate(files):
+        out.append(extract_one(sf, config))
+        if progress:
+            progress(i + 1, len(files))
+    return out
+
+
+def extract_one(sf: SourceFile, config: Config) -> FileFacts:
+    try:
+        with open(sf.abspath, "rb") as fh:
+            data = fh.read(config.max_file_size + 1)
+    except FileNotFoundError:
+        return FileFacts(sf.path, diagnostics=(("vanished", "skipped: the file disappeared during the scan"),))
+    except OSError as exc:
+        return FileFacts(sf.path, diagnostics=(("unreadable", f"skipped: cannot read ({exc.strerror})"),))
+    if len(data) > config.max_file_size:
+        return FileFacts(sf.path, diagnostics=(("too-large", f"skipped: over the {config.max_file_size}-byte limit"),))
+    return extract_bytes(sf.path, data, ExtractOptions(sf.kind, config.extra_local_hosts))
+
+
+def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagnostic]) -> tuple[list[Finding], bool]:
+    """Stamp each rule's identity onto its hits. A rule that raises is reported, not fatal."""
+    findings: list[Finding] = []
+    internal_error = False
+    for rule in rules:
+        occurrences: Counter[tuple[str, str]] = Counter()
+        try:
+            hits = sorted(rule.check(project), key=lambda h: (h.span, h.message))
+        except Exception as exc:  # noqa: BLE001 - reported as a diagnostic, exit 2
+            diagnostics.append(Diagnostic(None, "rule-error", f"{rule.code} failed: {type(exc).__name__}: {exc}", "error"))
+            internal_error = True
+            continue
+        for hit in hits:
+            key = (hit.span.path, hit.evidence)
+            index = occurrences[key]
+            occurrences[key] += 1
+            role = project.role(hit.span.path)
+            level = hit.level or rule.level
+            if role == "dev":
+                level = level.lower()
+            findings.append(Finding(
+                rule=rule.code, name=rule.name, category=rule.category, level=level, span=hit.span,
+                message=hit.message, fingerprint=fingerprint(rule.code, hit.span.path, hit.evidence, index),
+                role=role, secrets=hit.secrets,
+            ))
+    return findings, internal_error
+
+
+def fingerprint(code: str, path: str, evidence: str, index: int) -> str:
+    """Line-independent identity: rule, path, normalised matched text, occurrence index."""
+    normal = " ".join(evidence.split())
+    digest = hashlib.sha256(f"{code}\0{path}\0{normal}\0{index}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def filter_findings(findings: list[Finding], roles: dict[str, str], config: Config) -> tuple[list[Finding], dict[str, int], int]:
+    reported: list[Finding] = []
+    hidden: Counter[str] = Counter()
+    below = 0
+    for f in findings:
+        if f.role in config.hidden_roles:
+            hidden[f.role] += 1
+        elif f.level < config.min_level:
+            below += 1
+        else:
+            reported.append(f)
+    reported.sort(key=Finding.sort_key)
+    return reported, dict(sorted(hidden.items())), below
+
+
+def exit_code(result: ScanResult, fail_level: Level) -> int:
+    if result.internal_error:
+        return 2
+    return 1 if any(f.level >= fail_level for f in result.findings) else 0

@@ -1,0 +1,71 @@
+; Candidate nodes for the TypeScript/JavaScript frontend (typescript.py). The queries find
+; where to look; typescript.py judges each capture by walking its parents.
+
+; process.env, Bun.env: every use, read or alias or destructuring
+((member_expression
+   object: (identifier) @_obj
+   property: (property_identifier) @_env) @env_object
+ (#any-of? @_obj "process" "Bun")
+ (#eq? @_env "env"))
+
+; import.meta.env
+((member_expression
+   object: (meta_property)
+   property: (property_identifier) @_env) @env_object
+ (#eq? @_env "env"))
+
+; Deno.env.get("X")
+((call_expression
+   function: (member_expression
+     object: (member_expression
+       object: (identifier) @_deno
+       property: (property_identifier) @_env)
+     property: (property_identifier) @_get)
+   arguments: (arguments . (string) @deno_name)) @deno_read
+ (#eq? @_deno "Deno")
+ (#eq? @_env "env")
+ (#eq? @_get "get"))
+
+; conditions
+(if_statement condition: (parenthesized_expression) @if_condition) @if
+(ternary_expression condition: (_) @ternary_condition) @ternary
+(switch_statement value: (parenthesized_expression) @switch_value) @switch
+(expression_statement
+  (binary_expression left: (_) @and_condition operator: "&&" right: (_) @and_body))
+(pair key: (property_identifier) @guarded_key value: (_) @guarded_value)
+
+; comparisons (credential compares, and the compare context of literals)
+(binary_expression operator: ["===" "==" "!==" "!="]) @comparison
+
+; strings worth a look (filtered by content in Python)
+(string) @string
+(template_string) @template
+
+; module structure
+(import_statement source: (string) @import_source) @import
+(variable_declarator
+  name: (_) @require_name
+  value: (call_expression
+    function: (identifier) @_require
+    arguments: (arguments . (string) @require_source))
+  (#eq? @_require "require"))
+(lexical_declaration (variable_declarator name: (identifier) @const_name value: (_) @const_value))
+(variable_declaration (variable_declarator name: (identifier) @const_name value: (_) @const_value))
+
+; standalone scripts: require.main === module
+((binary_expression
+   left: (member_expression object: (identifier) @_req property: (property_identifier) @_main)
+   right: (identifier) @_module) @script_check
+ (#eq? @_req "require") (#eq? @_main "main") (#eq? @_module "module"))
+
+; calls with a string first argument: env helper functions (optional("X", "d")) and
+; NestJS ConfigService (config.get("X"))
+(call_expression
+  function: (identifier) @helper_fn
+  arguments: (arguments . (string) @helper_name)) @helper_call
+(call_expression
+  function: (member_expression property: (property_identifier) @_get)
+  arguments: (arguments . (string) @config_get_name)) @config_get
+
+; uses of imported config objects: config.giteaUrl (judged in Python: root must be imported)
+(member_expression object: (identifier) @use_root) @use

@@ -1,0 +1,35 @@
+"""IMG002 untagged-image: an image reference has no tag, so it means `latest`.
+
+## What it finds
+Image references with neither a tag nor a digest (`FROM node`, `image: redis`).
+
+## Why it matters
+An untagged reference is `latest` in disguise: every pull may bring a different image.
+
+## Example
+    services:
+      cache:
+        image: redis
+
+## Fix
+    image: redis:7.2.5-alpine
+
+## Not flagged
+`scratch`, build stages, references that carry a digest, variables whose value is unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Hit, Level, Rule
+from ..project import Project
+from ._images import image_hits
+
+
+def check(project: Project) -> Iterator[Hit]:
+    yield from image_hits(project, {"untagged"}, "Image `{image}` has no tag and resolves to `latest`")
+
+
+RULE = Rule(code="IMG002", name="untagged-image", level=Level.WARNING, category="IMAGE_TAG",
+            doc=__doc__, check=check, tags=("supply-chain", "reproducibility"))

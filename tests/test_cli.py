@@ -1,0 +1,84 @@
+"""The command line: exit codes, stdout/stderr split, rule docs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scanner import __version__
+from scanner.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+GROWQR = str(ROOT / "fixtures" / "growqr-backend")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_scan_text_exits_1_with_findings() -> None:
+    result = run("scan", GROWQR, "--no-color")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("src/config.ts:") and " URL001 " in line for line in lines)
+    assert lines[-1].startswith("Found ")
+
+
+def test_fail_level_error_and_select() -> None:
+    result = run("scan", GROWQR, "--select", "URL", "--fail-level", "error")
+    assert result.exit_code == 0
+    assert all(" URL0" in line for line in result.stdout.splitlines()[:-1])
+
+
+def test_min_level_hides_lower_findings() -> None:
+    result = run("scan", GROWQR, "--min-level", "error", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert doc["findings"] and all(f["level"] == "error" for f in doc["findings"])
+
+
+def test_json_is_deterministic() -> None:
+    first = run("scan", GROWQR, "--format", "json").stdout
+    second = run("scan", GROWQR, "--format", "json").stdout
+    assert first == second
+    doc = json.loads(first)
+    assert doc["version"] == 1 and doc["root"] == "."
+    assert {"rule", "category", "level", "path", "line", "column", "end_line", "end_column", "message",
+            "fingerprint"} <= set(doc["findings"][0])
+
+
+def test_unknown_select_code_is_usage_error() -> None:
+    result = run("scan", GROWQR, "--select", "NOPE999")
+    assert result.exit_code == 2
+    assert "envmatrix: error:" in result.stderr
+
+
+def test_rules_list_and_doc() -> None:
+    listing = run("rules")
+    assert listing.exit_code == 0 and "URL001" in listing.stdout
+    doc = run("rules", "url001")
+    assert doc.exit_code == 0
+    assert "## Why it matters" in doc.stdout
+    assert run("rules", "XYZ001").exit_code == 2
+
+
+def test_output_file_written(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run("scan", GROWQR, "--format", "json", "--output", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert json.loads(out.read_text())["summary"]["files"] > 0
+
+
+def test_secrets_never_printed_in_full() -> None:
+    for fmt in ("text", "json"):
+        out = run("scan", GROWQR, "--format", fmt).stdout
+        for secret in ("dev-a2a-key", "growqr-admin-dev", "dev-rivet-token", "growqr:growqr@"):
+            assert secret not in out, (fmt, secret)
