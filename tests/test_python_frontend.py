@@ -800,7 +800,7 @@ def test_self_settings_and_flask_config_are_config_objects():
 
 def test_dict_key_compare_is_not_a_credential():
     assert literals('if value_key == "reference":\n    pass\n') == []
-    assert literals('if a2a_key == "dev-a2a-key":\n    pass\n') == [("dev-a2a-key", "compare", "a2a_key")]
+    assert literals('if a2a_allowed_key == "dev-a2a-key":\n    pass\n') == [("dev-a2a-key", "compare", "a2a_allowed_key")]
 
 
 def test_dj_database_url():
