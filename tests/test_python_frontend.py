@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from scanner.facts import ConfigBinding, EnvBranch, EnvRead, FileFacts, ImageRef, Literal
+from scanner.facts import ConfigBinding, ConfigUse, EnvBranch, EnvRead, FileFacts, ImageRef, Literal
 from scanner.languages import ExtractOptions, extract_text
 from scanner.languages import python as frontend
 
@@ -104,6 +104,23 @@ def test_or_default_after_empty_default_and_method():
 
 def test_or_default_on_subscript_is_not_required():
     assert reads('import os\nX = os.environ["A"] or "a"\n') == [("A", "a", "os.environ", False)]
+
+
+def fallbacks(src: str) -> list[tuple]:
+    return [(f.name, f.default, f.fallback) for f in scan(src).facts if isinstance(f, EnvRead)]
+
+
+def test_or_chain_falls_back_to_the_next_variable():
+    assert fallbacks('import os\nU = os.getenv("INTERVIEW_REDIS_URL") or os.getenv("REDIS_URL") or "redis://r:6379"\n') == [
+        ("INTERVIEW_REDIS_URL", "redis://r:6379", "REDIS_URL"), ("REDIS_URL", "redis://r:6379", None)]
+
+
+def test_nested_default_falls_back_to_the_inner_variable():
+    assert fallbacks('import os\nU = os.getenv("A", os.getenv("B", "b"))\n') == [("A", "b", "B"), ("B", "b", None)]
+
+
+def test_or_chain_without_literal():
+    assert fallbacks('import os\nU = os.getenv("A") or os.environ["B"]\n') == [("A", None, "B"), ("B", None, None)]
 
 
 def test_module_constant_default():
@@ -556,9 +573,14 @@ def test_settings_field_default_is_not_a_literal_fact():
     assert literals('from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    url: str = "http://localhost"\n') == []
 
 
-def test_constant_used_as_default_is_a_literal():
+def test_constant_used_as_default_is_the_reads_not_a_literal():
     src = 'import os\nDEFAULT = "redis://localhost:6379"\nA = os.getenv("A", DEFAULT)\n'
-    assert literals(src) == [("redis://localhost:6379", "value", "DEFAULT")]
+    assert literals(src) == []
+    assert reads(src) == [("A", "redis://localhost:6379", "os.getenv", False)]
+
+
+def test_constant_not_used_as_default_is_a_literal():
+    assert literals('DEFAULT = "redis://localhost:6379"\n') == [("redis://localhost:6379", "value", "DEFAULT")]
 
 
 @pytest.mark.parametrize("src, context, target", [
@@ -662,9 +684,62 @@ def test_spans_are_one_based_code_points_end_exclusive():
     assert (read.span.line, read.span.column, read.span.end_line, read.span.end_column) == (2, 14, 2, 28)
 
 
-def test_imports_are_recorded_with_relative_modules_resolved():
+def test_imports_name_the_module_file():
     result = scan('import os\nfrom .config import settings\nfrom ..core import deps as d\n', "app/api/routes.py")
-    assert result.imports == (("os", "os"), ("settings", "app.api.config.settings"), ("d", "app.core.deps"))
+    assert result.imports == (("os", "os"), ("settings", "app/api/config"), ("d", "app/core"))
+
+
+def test_absolute_imports_find_their_source_root():
+    src = 'from app.core.config import settings\nimport app.db as db\nfrom django.conf import settings as s\n'
+    assert scan(src, "services/interview/app/api/routes.py").imports == (
+        ("settings", "services/interview/app/core/config"), ("db", "services/interview/app/db"),
+        ("s", "django/conf"))
+
+
+# --------------------------------------------------------------------------- config uses
+
+def uses(src: str, path: str = "app/main.py") -> list[tuple]:
+    return [(f.ref, f.default, f.default_span.line if f.default_span else None)
+            for f in scan(src, path).facts if isinstance(f, ConfigUse)]
+
+
+def test_config_use_of_imported_settings():
+    src = 'from app.config import settings\nredis = Redis.from_url(settings.REDIS_URL)\nsettings.configure()\n'
+    assert uses(src) == [("settings.REDIS_URL", None, None)]
+
+
+def test_config_use_with_or_default_and_getattr():
+    src = ('from django.conf import settings\nA = settings.API_URL or "https://api"\n'
+           'B = getattr(settings, "TIMEOUT", 30)\n')
+    assert uses(src) == [("settings.API_URL", "https://api", 2), ("settings.TIMEOUT", "30", 3)]
+
+
+def test_config_use_of_accessor_and_module_constant():
+    src = ('from app.core.config import get_settings\nfrom app.config import REDIS_URL\n'
+           'url = get_settings().redis.url\nclient = connect(REDIS_URL)\n')
+    assert uses(src) == [("get_settings().redis.url", None, None), ("config.REDIS_URL", None, None)]
+
+
+def test_no_config_use_for_other_objects_or_stores():
+    src = 'import os\nfrom app import models\nx = models.User\nfrom django.conf import settings\nsettings.DEBUG = True\n'
+    assert uses(src) == []
+
+
+# --------------------------------------------------------------------------- arm regions
+
+def test_arm_spans():
+    src = 'import os\nif os.getenv("APP_ENV") == "dev":\n    a = 1\nelse:\n    b = 2\n'
+    b = branch(src)
+    assert (b.then_span.line, b.then_span.end_line, b.else_span.line) == (3, 3, 4)
+
+
+def test_statements_after_an_exiting_if_are_the_else_arm():
+    src = ('from app.config import settings\ndef get_current_user(token):\n'
+           '    if settings.ENVIRONMENT != "production":\n        return {"id": "dev-user"}\n'
+           '    user = verify_clerk_token(token)\n    return user\n')
+    b = branch(src)
+    assert (b.then_effects, b.else_summary, b.else_span.line, b.else_span.end_line) == (
+        ("auth-bypass",), "sets `user`, returns `user`", 5, 6)
 
 
 # --------------------------------------------------------------------------- pre-filter and bad input

@@ -129,14 +129,24 @@ class _FakeScanner(Walker):
         return False
 
 
+@dataclass(frozen=True)
+class Region:
+    """Statements from ``first`` to ``last``: an arm that is not one node (the code after an
+    ``if`` that always returns). ``python.py`` turns it into a ``Span``."""
+
+    first: cst.CSTNode
+    last: cst.CSTNode
+
+
 @dataclass
 class Arm:
-    """What one arm does."""
+    """What one arm does, and where it is (a node or a ``Region``; None when there is no arm)."""
 
     effects: set[str] = field(default_factory=set)
     auth_refs: set[str] = field(default_factory=set)
     summary: str = ""
     empty: bool = True
+    region: object = None
 
 
 class _ArmScanner(Walker):
@@ -474,23 +484,42 @@ def _statements(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     return [node]
 
 
-def describe_arm(node: cst.CSTNode | None, function: str | None) -> Arm:
-    """Effects, auth references and a summary for one arm (a block, an ``else``, or an expression)."""
-    if node is None:
+def describe_arm(node: cst.CSTNode | Sequence[cst.CSTNode] | None, function: str | None) -> Arm:
+    """Effects, auth references and a summary for one arm: a block, an ``else``, an expression,
+    or a list of statements (what follows an ``if`` that always exits)."""
+    if node is None or isinstance(node, (list, tuple)) and not node:
         return Arm()
     scanner = _ArmScanner(function)
-    scanner.walk(node)
-    if isinstance(node, cst.BaseExpression) and not isinstance(node, cst.If):
+    if isinstance(node, (list, tuple)):
+        for stmt in node:
+            scanner.walk(stmt)
+        stmts: Sequence[cst.CSTNode] = node
+        region: object = Region(node[0], node[-1])
+    else:
+        scanner.walk(node)
+        stmts = _statements(node)
+        region = node
+    if isinstance(node, cst.BaseExpression):
         summary = describe_expression(node)
     else:
-        stmts = _statements(node)
         parts = [_describe_statement(s, function) for s in stmts[:2]]
         summary = ", ".join(p for p in parts if p) + (", …" if len(stmts) > 2 else "")
-    return Arm(scanner.effects, scanner.auth_refs, summary, empty=False)
+    return Arm(scanner.effects, scanner.auth_refs, summary, empty=False, region=region)
 
 
-def describe_arms(then: cst.CSTNode | None, other: cst.CSTNode | None, function: str | None,
-                  implicit_else: bool) -> tuple[Arm, Arm]:
+def exits(block: cst.CSTNode) -> bool:
+    """True when a block always leaves: its last statement returns, raises, continues or breaks."""
+    body = getattr(block, "body", ())
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1]
+    return isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break))
+
+
+def describe_arms(then: cst.CSTNode | None, other: cst.CSTNode | Sequence[cst.CSTNode] | None,
+                  function: str | None, implicit_else: bool) -> tuple[Arm, Arm]:
     """Both arms, plus the one comparison only the pair can make: auth present on one side only."""
     a, b = describe_arm(then, function), describe_arm(other, function)
     if a.auth_refs and not b.auth_refs and (not b.empty or implicit_else):

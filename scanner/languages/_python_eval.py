@@ -52,6 +52,15 @@ class Read:
     via: str
     required: bool = False
     default_node: cst.CSTNode | None = None  # the expression giving the fallback, when any
+    fallback: str | None = None  # another variable read when this one is unset
+
+
+def chained(model: "Model", read: Read) -> Read:
+    """``os.getenv("A", os.getenv("B", "d"))``: A falls back to B and shares B's default."""
+    inner = model.env_read(read.default_node) if read.default_node is not None else None
+    if inner is None:
+        return read
+    return replace(read, default=inner.default, fallback=inner.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +250,10 @@ class Model:
     # ------------------------------------------------------------------ imports
 
     def add_import(self, node: cst.Import | cst.ImportFrom) -> list[tuple[str, str]]:
-        """Record an import; returns (local name, qualified name) pairs."""
+        """Record an import; returns (local name, module file) pairs for ``FileFacts.imports``:
+        the root-relative path, without suffix, of the module the name comes from."""
         added: list[tuple[str, str]] = []
+        modules: list[str] = []
         if isinstance(node, cst.Import):
             for alias in node.names:
                 full = dotted(alias.name)
@@ -250,9 +261,11 @@ class Model:
                     continue
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     added.append((alias.asname.name.value, full))
+                    modules.append(full)
                 else:
                     head = full.split(".", 1)[0]
                     added.append((head, head))
+                    modules.append(head)
         else:
             module = dotted(node.module) if node.module is not None else ""
             if module is None:
@@ -270,9 +283,21 @@ class Model:
                 local = alias.asname.name.value if alias.asname is not None and isinstance(
                     alias.asname.name, cst.Name) else name
                 added.append((local, f"{module}.{name}" if module else name))
+                modules.append(module or name)
         for local, full in added:
             self.imports[local] = full
-        return added
+        return [(local, self.module_file(module)) for (local, _), module in zip(added, modules)]
+
+    def module_file(self, module: str) -> str:
+        """``app.config`` imported from ``services/api/app/main.py`` is ``services/api/app/config``:
+        the package is looked for among the importing file's directories (a source root)."""
+        parts = module.split(".")
+        here = self.module_path.split(".")[:-1]
+        if parts[0] in here:
+            here = here[: here.index(parts[0])]
+            if self.module_path.startswith(".".join(here + parts[:1])):
+                return "/".join(here + parts)
+        return "/".join(parts)
 
     def qualify(self, node: cst.CSTNode | None) -> str | None:
         """The dotted name with its first component replaced by what it was imported as."""
@@ -382,7 +407,7 @@ class Model:
                 return None
             fallback = argument(node, 1, "default")
             via = "os.getenv" if func.endswith("getenv") else "os.environ"
-            return Read(name, self.literal(fallback), via, default_node=fallback)
+            return chained(self, Read(name, self.literal(fallback), via, default_node=fallback))
         if func in DECOUPLE_CALLABLES or (isinstance(node.func, cst.Name) and node.func.value in self.decouple):
             name = self.literal(argument(node, 0, "option"))
             if not name:
@@ -528,8 +553,10 @@ class Model:
         ``Settings`` turns ``s.debug`` into ``Settings.debug``; ``self.`` is dropped.
         """
         text = dotted(node)
-        if text is None:
-            return None
+        return self.ref_text(text) if text is not None else None
+
+    def ref_text(self, text: str) -> str:
+        """``ref`` for a dotted name given as text."""
         head, _, rest = text.partition(".")
         for aliases in reversed(self.aliases):
             if head in aliases:

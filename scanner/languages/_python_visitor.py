@@ -15,9 +15,9 @@ from typing import Any, Iterator
 import libcst as cst
 
 from .. import lexicon
-from ..facts import ConfigBinding, EnvBranch, EnvRead, ImageRef, Literal
+from ..facts import ConfigBinding, ConfigUse, EnvBranch, EnvRead, ImageRef, Literal
 from ._python_walk import Walker
-from ._python_effects import Arm, describe_arm, describe_arms, is_log_call
+from ._python_effects import Arm, describe_arm, describe_arms, exits, is_log_call
 from ._python_eval import (BASE_SETTINGS, DECOUPLE_FACTORIES, DJANGO_ENV_FACTORIES, ENVIRON,
                            FALSE_WORDS, TRANSPARENT_METHODS, TRUE_WORDS, Binding, Model,
                            SettingsClass, argument, comparison_op, dotted, is_string, keyword,
@@ -34,6 +34,7 @@ BIND_FLAGS = frozenset({"--host", "--bind", "-b", "--listen", "--address", "runs
 FIELD_FUNCTIONS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field"})
 PICTURE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
                               "pdf", "avif", "heic"})
+CONFIG_MODULES = frozenset({"config", "settings", "conf", "configuration", "env", "environment"})
 SERVER_CALLS = frozenset({"make_server", "start_server", "create_server", "run_simple", "serve"})
 
 
@@ -185,7 +186,11 @@ class Collector(Walker):
         self.functions: list[str] = []
         self.classes: list[str] = []
         self.defaults: dict[int, str] = {}  # id of a fallback expression -> the variable it is for
-        self.or_defaults: dict[int, cst.BaseExpression] = {}  # id of an env read -> `or` fallback
+        #: id of an env read -> (literal `or` fallback node, variable read next in the chain)
+        self.or_defaults: dict[int, tuple[cst.BaseExpression | None, str | None]] = {}
+        self.chains: set[int] = set()  # ids of inner `or` operations of a chain
+        self.constant_values: dict[str, cst.CSTNode] = {}  # module constant -> its value node
+        self.default_constants: set[str] = set()  # constants that serve as env fallbacks
         self.tests: set[int] = set()  # ids of boolean operations already read as conditions
 
     # ================================================================== pass 1: module tables
@@ -214,6 +219,7 @@ class Collector(Walker):
         m, name = self.model, target.value
         if m.is_literal(value) and name not in m.constants:
             m.constants[name] = m.literal(value)
+            self.constant_values[name] = value
             if is_string(value) or isinstance(value, (cst.Name, cst.BinaryOperation)) \
                     and m.literal(value) is not None and not isinstance(value, cst.Name) \
                     or isinstance(value, cst.Name) and value.value in m.string_constants:
@@ -444,6 +450,14 @@ class Collector(Walker):
             return None
         return Binding(base.var, base.default, op, pick_value(values), raw=False)
 
+    def finish(self) -> list[Pending]:
+        """The pending facts, less literals of constants that only serve as env fallbacks (the
+        read carries them, as in ``DEFAULT = "redis://…"; os.getenv("REDIS_URL", DEFAULT)``)."""
+        hidden = {id(self.constant_values[n]) for n in self.default_constants if n in self.constant_values}
+        if not hidden:
+            return self.pending
+        return [p for p in self.pending if not (p[1] is Literal and id(p[0]) in hidden)]
+
     # ================================================================== pass 2: the tree
 
     def enter(self, node: cst.CSTNode) -> None:
@@ -461,13 +475,73 @@ class Collector(Walker):
 
     # ------------------------------------------------------------------ scopes
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: cst.Import) -> bool:
         if self.functions:
             self.imports.extend(self.model.add_import(node))
+        return False
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         if self.functions:
             self.imports.extend(self.model.add_import(node))
+        return False
+
+    # ------------------------------------------------------------------ config uses
+
+    def _config_root(self, name: str) -> bool:
+        """An imported name whose attributes are config values: ``settings``, ``config``, a module
+        ``app.config``, ``get_settings``."""
+        full = self.model.imports.get(name)
+        if full is None or self.model._shadowed(name):
+            return False
+        parts = full.split(".")
+        return _is_config_owner(name) or _is_config_owner(parts[-1]) or (
+            len(parts) > 1 and parts[-2] in CONFIG_MODULES)
+
+    def _use_default(self, node: cst.CSTNode) -> tuple[str | None, cst.CSTNode | None]:
+        parent = self.stack[-2] if len(self.stack) > 1 else None
+        if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) \
+                and parent.left is node and self.model.literal(parent.right) is not None:
+            return self.model.literal(parent.right), parent.right
+        return None, None
+
+    def _is_store(self, node: cst.CSTNode) -> bool:
+        parent = self.stack[-2] if len(self.stack) > 1 else None
+        return isinstance(parent, cst.AssignTarget) or isinstance(parent, (cst.AugAssign, cst.AnnAssign)) \
+            and parent.target is node
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        parent = self.stack[-2] if len(self.stack) > 1 else None
+        if isinstance(parent, cst.Attribute) and parent.value is node or \
+                isinstance(parent, cst.Call) and parent.func is node or self._is_store(node):
+            return
+        root = node.value
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if isinstance(root, cst.Call) and not root.args and isinstance(root.func, cst.Name):
+            root = root.func
+        if not isinstance(root, cst.Name) or not self._config_root(root.value) \
+                or self.model.settings_attribute(node) is not None:
+            return
+        ref = self.model.ref(node)
+        if ref:
+            default, at = self._use_default(node)
+            self._emit(node, ConfigUse, ref=ref, default=default, default_span=at)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        """``from app.config import REDIS_URL`` then ``REDIS_URL``: a use of ``config.REDIS_URL``."""
+        if not node.value.isupper() or node.value not in self.model.imports:
+            return
+        parent = self.stack[-2] if len(self.stack) > 1 else None
+        if isinstance(parent, cst.Attribute) or self._is_store(node) or isinstance(parent, (cst.Param, cst.Arg)) \
+                and getattr(parent, "keyword", None) is node:
+            return
+        parts = self.model.imports[node.value].split(".")
+        if len(parts) > 1 and (parts[-2] in CONFIG_MODULES or _is_config_owner(parts[-2])) \
+                and self.model.name_binding(node.value) is None and not self.model._shadowed(node.value):
+            ref = self.model.ref(node)
+            if ref:
+                default, at = self._use_default(node)
+                self._emit(node, ConfigUse, ref=ref, default=default, default_span=at)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value)
@@ -542,6 +616,12 @@ class Collector(Walker):
 
     def visit_Call(self, node: cst.Call) -> None:
         self._read(node)
+        if isinstance(node.func, cst.Name) and node.func.value == "getattr" and len(node.args) >= 2:
+            owner, key = positional(node, 0), string_value(positional(node, 1))
+            if isinstance(owner, cst.Name) and key and self._config_root(owner.value):
+                fallback = positional(node, 2)
+                self._emit(node, ConfigUse, ref=self.model.ref_text(f"{owner.value}.{key}"),
+                           default=self.model.literal(fallback), default_span=fallback)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._read(node)
@@ -550,14 +630,20 @@ class Collector(Walker):
         read = self.model.env_read(node)
         if read is None:
             return
-        default = read.default
-        fallback = self.or_defaults.get(id(node))
-        if fallback is not None and default in (None, ""):
-            default = self.model.literal(fallback)
-        if read.default_node is not None:
-            self.defaults[id(read.default_node)] = read.name
+        default, fallback = read.default, read.fallback
+        chain = self.or_defaults.get(id(node))
+        if chain is not None:
+            literal, following = chain
+            if default in (None, "") and literal is not None:
+                default = self.model.literal(literal)
+            fallback = fallback or following
+        for given in (read.default_node, chain[0] if chain else None):
+            if given is not None:
+                self.defaults[id(given)] = read.name
+                if isinstance(given, cst.Name) and given.value in self.model.constants:
+                    self.default_constants.add(given.value)
         self._emit(node, EnvRead, name=read.name, default=default, via=read.via,
-                   required=read.required and fallback is None)
+                   required=read.required and chain is None, fallback=fallback)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn)) \
@@ -570,12 +656,20 @@ class Collector(Walker):
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
         m = self.model
+        if isinstance(node.operator, cst.Or) and id(node) in self.chains:
+            return  # part of an `or` chain read from its top
         if isinstance(node.operator, cst.Or):
-            inner = _unwrap(node.left)
-            if m.env_read(inner) is not None:
-                self.or_defaults[id(inner)] = node.right
-                read = m.env_read(inner)
-                self.defaults[id(node.right)] = read.name  # type: ignore[union-attr]
+            operands = self._or_operands(node)
+            reads = [(op, m.env_read(op)) for op in operands]
+            if reads[0][1] is not None:
+                literal = next((op for op, r in reads if r is None and m.literal(op) is not None), None)
+                for i, (op, read) in enumerate(reads):
+                    if read is None:
+                        break
+                    following = reads[i + 1][1] if i + 1 < len(reads) else None
+                    self.or_defaults[id(op)] = (literal, following.name if following is not None else None)
+                if literal is not None:
+                    self.defaults[id(literal)] = reads[0][1].name  # type: ignore[union-attr]
                 return
             if m.binding(node.left) is not None and m.binding(node.left).op is None \
                     and m.literal(node.right) is not None:
@@ -592,13 +686,43 @@ class Collector(Walker):
         for cond in conds:
             self._branch(cond, then, other)
 
+    def _or_operands(self, node: cst.BooleanOperation) -> list[cst.BaseExpression]:
+        """``a or b or c`` (nested left to right by the parser) as ``[a, b, c]``, wrappers removed."""
+        out: list[cst.BaseExpression] = []
+        stack: list[cst.BaseExpression] = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.BooleanOperation) and isinstance(current.operator, cst.Or) \
+                    and not current.lpar:
+                self.chains.add(id(current))
+                stack.append(current.right)
+                stack.append(current.left)
+            else:
+                out.append(_unwrap(current))
+        self.chains.discard(id(node))
+        return out
+
     def visit_If(self, node: cst.If) -> None:
         conds = self._conditions(node.test)
         if not conds:
             return
-        then, other = describe_arms(node.body, node.orelse, self.function, node.orelse is None)
+        other: cst.CSTNode | list[cst.CSTNode] | None = node.orelse
+        if other is None and exits(node.body):
+            other = self._following(node)  # `if not prod: return MOCK_USER` then the real check
+        then, arm = describe_arms(node.body, other, self.function, not other)
         for cond in conds:
-            self._branch(cond, then, other)
+            self._branch(cond, then, arm)
+
+    def _following(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """The statements after ``node`` in its block."""
+        parent = self.stack[-2] if len(self.stack) > 1 else None
+        body = getattr(parent, "body", None)
+        if not isinstance(body, (list, tuple)):
+            return []
+        for i, stmt in enumerate(body):
+            if stmt is node:
+                return list(body[i + 1:])
+        return []
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         conds = self._conditions(node.test)
@@ -627,6 +751,7 @@ class Collector(Walker):
             others = [a for j, a in enumerate(arms) if j != i]
             other = Arm(set().union(*(a.effects for a in others)) if others else set(),
                         summary="other cases" if others else "", empty=not others)
+            arms[i].region = case.body
             cond = Cond(case.pattern, name, None if binding is not None else ref, "==", value)
             self._branch(cond, arms[i], other)
 
@@ -643,7 +768,8 @@ class Collector(Walker):
     def _branch(self, cond: Cond, then: Arm, other: Arm) -> None:
         self._emit(cond.node, EnvBranch, subject=cond.subject, ref=cond.ref, op=cond.op, value=cond.value,
                    then_effects=tuple(sorted(then.effects)), else_effects=tuple(sorted(other.effects)),
-                   then_summary=then.summary, else_summary=other.summary, presence=cond.presence)
+                   then_summary=then.summary, else_summary=other.summary, presence=cond.presence,
+                   then_span=then.region, else_span=other.region)
 
     def _subject(self, node: cst.CSTNode) -> tuple[Binding | None, str | None, bool] | None:
         """What a tested expression holds: (binding, ref, direct env read) or None when unknown."""
@@ -952,4 +1078,4 @@ def collect(module: cst.Module, path: str, extra_hosts: frozenset[str],
     collector = Collector(path, extra_hosts, text)
     collector.prepare(module)
     collector.walk(module)
-    return collector.pending, collector.imports
+    return collector.finish(), collector.imports

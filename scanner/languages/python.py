@@ -254,12 +254,24 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             positions = _positions(module)
     except RecursionError:
         return FileFacts(path, diagnostics=(("too-deep", "skipped: nesting too deep to analyse"),))
+    from ._python_effects import Region
+
+    def span(node) -> Span | None:
+        if node is None:
+            return None
+        if isinstance(node, Region):
+            first, last = positions[node.first], positions[node.last]
+            return Span(path, first.start.line, first.start.column + 1, last.end.line, last.end.column + 1)
+        where = positions[node]
+        return Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
     facts = []
     seen = set()
     for node, kind, fields in pending:
-        where = positions[node]
-        span = Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
-        fact = kind(span=span, **fields)
+        for key in ("then_span", "else_span", "default_span"):
+            if key in fields:
+                fields[key] = span(fields[key])
+        fact = kind(span=span(node), **fields)
         if fact not in seen:
             seen.add(fact)
             facts.append(fact)
