@@ -598,7 +598,7 @@ def test_constant_not_used_as_default_is_a_literal():
     ('client = Redis(host="localhost", port=6379)\n', "value", "host"),
     ('CONF = {"broker_url": "amqp://localhost:5672"}\n', "value", "broker_url"),
     ('def connect(url="http://localhost:9200"):\n    pass\n', "value", "url"),
-    ('ALLOWED_HOSTS = ["localhost", "127.0.0.1"]\n', "value", "ALLOWED_HOSTS"),
+    ('CORS_ORIGINS = ["http://localhost:3000", "https://app.example.com"]\n', "value", "CORS_ORIGINS"),
     ('self.base_url = "http://localhost:4000"\n', "value", "base_url"),
     ('MAP = {"http://localhost:3000": 1}\n', "key", None),
 ])
@@ -609,6 +609,20 @@ def test_literal_context(src, context, target):
 
 def test_fstring_with_local_host_is_a_literal():
     assert literals('URL = f"http://localhost:{PORT}/api"\n') == [("http://localhost:{PORT}/api", "value", "URL")]
+
+
+@pytest.mark.parametrize("src", [
+    'ALLOWED_HOSTS = ["localhost", "127.0.0.1", ".example.com"]\n',
+    'RESERVED = {"www", "localhost", "mail"}\n',
+    'raise RuntimeError("http://localhost:6420")\n',
+])
+def test_word_lists_and_errors_are_not_values(src):
+    assert [c for _, c, _ in literals(src)] in ([], ["log"])
+
+
+def test_positional_argument_target_is_the_callee():
+    assert literals('client = Redis.from_url("redis://localhost:6379")\n') == [
+        ("redis://localhost:6379", "value", "from_url")]
 
 
 def test_prose_mentioning_localhost_is_not_a_literal():
@@ -811,7 +825,7 @@ def test_registered_for_python_kind():
 
 @pytest.mark.parametrize("src, context, target", [
     ('HOST = CONF.get("HOST", "localhost")\n', "value", "HOST"),
-    ('IPS = getattr(configuration, "INTERNAL_IPS", ("127.0.0.1", "::1"))\n', "value", "INTERNAL_IPS"),
+    ('IPS = getattr(configuration, "INTERNAL_IPS", "127.0.0.1:8000")\n', "value", "INTERNAL_IPS"),
     ('httpd = HTTPServer(("localhost", port), Handler)\n', "bind", None),
     ('server = make_server("127.0.0.1", 8000, app)\n', "bind", None),
 ])

@@ -933,6 +933,10 @@ class Collector(Walker):
             return  # the common case, decided without looking at the context
         default_for = self._default_for()
         context, target = self._context(endpoint is not None)
+        if context is None:
+            return
+        if context == "value" and value.strip() in {"0.0.0.0", "::", "[::]"}:
+            context = "bind"  # an unspecified address is where a server listens, never what it dials
         if default_for is not None:
             target = default_for
         if endpoint is not None and default_for is None:
@@ -979,14 +983,15 @@ class Collector(Walker):
                 return None
         return None
 
-    def _context(self, endpoint: bool = True) -> tuple[str, str | None]:
-        """How the string on top of the stack is used, and the name it is assigned or compared to."""
+    def _context(self, endpoint: bool = True) -> tuple[str | None, str | None]:
+        """How the string on top of the stack is used, and the name it is assigned or compared to;
+        (None, None) for a local host that is only a word in a list."""
         stack = self.stack
         child = stack[-1]
         target: str | None = None
         for i in range(len(stack) - 2, -1, -1):
             parent = stack[i]
-            if isinstance(parent, (cst.List, cst.Tuple)) and isinstance(child, cst.Element) and endpoint:
+            if isinstance(parent, (cst.List, cst.Tuple, cst.Set)) and isinstance(child, cst.Element) and endpoint:
                 previous = None
                 for el in parent.elements:  # ["uvicorn", "main:app", "--host", "0.0.0.0"]
                     if el is child:
@@ -994,6 +999,10 @@ class Collector(Walker):
                     previous = el
                 if isinstance(previous, cst.Element) and string_value(previous.value) in BIND_FLAGS:
                     return "bind", None
+                value = string_value(stack[-1]) or ":"
+                if ":" not in value and value not in {"0.0.0.0", "::"} and all(
+                        isinstance(el, cst.Element) and is_string(el.value) for el in parent.elements):
+                    return None, None  # ["www", "localhost", "mail"]: a word list, not an endpoint
             if isinstance(parent, cst.DictElement):
                 if child is parent.key:
                     return "key", None
@@ -1020,6 +1029,8 @@ class Collector(Walker):
                 return ("bind" if self._bind_name(name) else "value"), target
             elif isinstance(parent, cst.Param):
                 return "value", target or parent.name.value
+            elif isinstance(parent, cst.Raise):
+                return "log", None
             elif isinstance(parent, (cst.Return, cst.BaseSmallStatement, cst.BaseCompoundStatement,
                                      cst.Decorator)):
                 return "value", target
@@ -1040,7 +1051,7 @@ class Collector(Walker):
         func = self.model.qualify(call.func) or dotted(call.func) or last_name(call.func) or ""
         last = func.rsplit(".", 1)[-1]
         kw = arg.keyword.value if arg.keyword is not None else None
-        if is_log_call(func):
+        if is_log_call(func) or last.endswith(("Error", "Exception", "Warning")):
             return "log", None
         value = string_value(self.stack[-1]) or ""
         host = lexicon.local_endpoint(value, self.extra_hosts)
@@ -1069,7 +1080,7 @@ class Collector(Walker):
                     break
                 if string_value(earlier.value) in BIND_FLAGS:
                     return "bind", None
-        return "value", target or kw
+        return "value", target or kw or last or None
 
 
 def collect(module: cst.Module, path: str, extra_hosts: frozenset[str],
