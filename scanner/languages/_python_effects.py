@@ -348,14 +348,44 @@ class _ArmScanner(Walker):
             self.effects.add("cors-open")
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        sides = [node.left, *(c.comparator for c in node.comparisons)]
+        """A credential checked here: a secret-named value compared with a literal (either way),
+        or matched (``==``/``in``) against a request value. ``token != settings.x`` rejects."""
+        if len(node.comparisons) != 1:
+            return
+        sides = [node.left, node.comparisons[0].comparator]
         secret = [s for s in sides if lexicon.is_secret_name(last_name(s) or "") and not _is_literal(s)]
         if not secret:
             return
-        others = [s for s in sides if s not in secret]
-        if any(_is_literal(s) and string_value(s) or lexicon.is_secret_name(last_name(s) or "")
-               for s in others) or len(secret) >= 2:
+        other = sides[1] if secret[0] is sides[0] else sides[0]
+        if _is_literal(other):
+            if string_value(other) or isinstance(other, (cst.Tuple, cst.List, cst.Set)):
+                self.effects.add("credential-fallback")
+        elif isinstance(node.comparisons[0].operator, (cst.Equal, cst.In)) \
+                and not (isinstance(other, cst.Name) and other.value == "None"):
             self.effects.add("credential-fallback")
+
+
+class _CredentialTest(Walker):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if all(isinstance(c.operator, (cst.Equal, cst.In)) for c in node.comparisons):
+            scanner = _ArmScanner(None)
+            scanner.visit_Comparison(node)
+            self.found = self.found or "credential-fallback" in scanner.effects
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if (last_name(node.func) or "").endswith("compare_digest") and len(node.args) >= 2 \
+                and any(lexicon.is_secret_name(last_name(a.value) or "") for a in node.args[:2]):
+            self.found = True
+
+
+def accepts_credential(test: cst.CSTNode) -> bool:
+    """A condition that lets a request in on a credential match: ``… and key == settings.a2a_key``."""
+    finder = _CredentialTest()
+    finder.walk(test)
+    return finder.found
 
 
 def _is_literal(node: cst.CSTNode) -> bool:

@@ -17,7 +17,7 @@ import libcst as cst
 from .. import lexicon
 from ..facts import ConfigBinding, ConfigUse, EnvBranch, EnvRead, ImageRef, Literal
 from ._python_walk import Walker
-from ._python_effects import Arm, describe_arm, describe_arms, exits, is_log_call
+from ._python_effects import Arm, accepts_credential, describe_arm, describe_arms, exits, is_log_call
 from ._python_eval import (BASE_SETTINGS, DECOUPLE_FACTORIES, DJANGO_ENV_FACTORIES, ENVIRON,
                            FALSE_WORDS, TRANSPARENT_METHODS, TRUE_WORDS, Binding, Model,
                            SettingsClass, argument, comparison_op, dotted, is_string, keyword,
@@ -229,6 +229,9 @@ class Collector(Walker):
             func = m.qualify(value.func)
             if func in DJANGO_ENV_FACTORIES:
                 m.django_envs[name] = m.django_scheme(value)
+                for arg in value.args:  # Env(CACHE_URL=(str, "redis://…")): fallbacks, not constants
+                    if arg.keyword is not None and isinstance(arg.value, cst.Tuple) and len(arg.value.elements) >= 2:
+                        self.defaults[id(arg.value.elements[1].value)] = arg.keyword.value
                 return
             if func in DECOUPLE_FACTORIES:
                 m.decouple.add(name)
@@ -710,6 +713,8 @@ class Collector(Walker):
         if other is None and exits(node.body):
             other = self._following(node)  # `if not prod: return MOCK_USER` then the real check
         then, arm = describe_arms(node.body, other, self.function, not other)
+        if isinstance(node.test, cst.BooleanOperation) and accepts_credential(node.test):
+            then.effects.add("credential-fallback")  # `if not prod and key == settings.a2a_key:`
         for cond in conds:
             self._branch(cond, then, arm)
 
