@@ -902,3 +902,37 @@ def test_dj_database_url():
 
 def test_enum_value_is_not_an_image():
     assert images('NOT_PRODUCTS_IMAGE = "not_products_image"\n') == []
+
+
+ENUM_SETTINGS = '''
+from enum import StrEnum
+from pydantic_settings import BaseSettings
+
+class Environment(StrEnum):
+    development = "development"
+    sandbox = "sandbox"
+    production = "production"
+
+class Settings(BaseSettings):
+    ENV: Environment = Environment.development
+
+    def is_production(self) -> bool:
+        return self.ENV == Environment.production
+
+settings = Settings()
+'''
+
+
+def test_enum_default_and_method_flag():
+    assert reads(ENUM_SETTINGS) == [("ENV", "development", "pydantic-settings", False)]
+    assert ("settings", "is_production", "ENV", "development", "==", "production") in bindings(ENUM_SETTINGS)
+    src = ENUM_SETTINGS + 'if settings.ENV in {Environment.sandbox, Environment.development}:\n    pass\n' \
+        'if not settings.is_production():\n    pass\n'
+    assert branches(src) == [("ENV", None, "==", "sandbox", False), ("ENV", None, "!=", "production", False)]
+
+
+def test_enum_compare_and_flag_method_across_files():
+    src = ('from polar.config import Environment, settings\nif settings.ENV == Environment.development:\n    pass\n'
+           'if settings.is_development():\n    pass\nif settings.configure():\n    pass\n')
+    assert branches(src) == [("", "settings.ENV", "==", "development", False),
+                             ("", "settings.is_development()", "truthy", None, False)]

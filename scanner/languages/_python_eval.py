@@ -237,6 +237,7 @@ class Model:
         self.string_constants: set[str] = set()  # the constants whose literal is a string
         self.django_envs: dict[str, dict[str, str | None]] = {}  # env object -> scheme defaults
         self.decouple: set[str] = set()  # local callables that are decouple configs
+        self.enums: dict[str, dict[str, str]] = {}  # in-file Enum classes: member -> string value
         #: in-file helpers that read the env: name -> (name index, name keyword, default index,
         #: default keyword, API of the read inside)
         self.helpers: dict[str, tuple[int, str, int | None, str | None, str]] = {}
@@ -331,11 +332,44 @@ class Model:
                 return node.value
             if node.value in self.constants and not self._shadowed(node.value):
                 return self.constants[node.value]
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            members = self.enums.get(node.value.value)
+            if members is not None and node.attr.value in members:
+                return members[node.attr.value]  # Environment.development
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             left, right = self.literal(node.left), self.literal(node.right)
             if left is not None and right is not None and is_string_like(node.left, self) \
                     and is_string_like(node.right, self):
                 return left + right
+        return None
+
+    def compared_values(self, node: cst.CSTNode | None) -> list[str]:
+        """The literals a subject is compared with: ``"prod"``, ``("dev", "local")``, and members of
+        an environment enum (``Environment.development``, ``{Env.sandbox, Env.test}``)."""
+        values = strings_of(node)
+        if values:
+            return values
+        items = [el.value for el in node.elements if isinstance(el, cst.Element)] \
+            if isinstance(node, (cst.Tuple, cst.List, cst.Set)) else [node]
+        out = []
+        for item in items:
+            value = self._enum_value(item)
+            if value is None:
+                return []
+            out.append(value)
+        return out
+
+    def _enum_value(self, node: cst.CSTNode | None) -> str | None:
+        if not isinstance(node, cst.Attribute):
+            return None
+        known = self.literal(node)
+        if known is not None:
+            return known
+        owner = last_name(node.value) or ""
+        member = node.attr.value
+        if set(lexicon.words(owner)) & {"env", "environment", "environments", "stage", "tier"} \
+                and lexicon.environment_of(member) is not None:
+            return member.lower()
         return None
 
     def is_literal(self, node: cst.CSTNode | None) -> bool:
@@ -503,10 +537,10 @@ class Model:
         if op is None:
             return None
         subject, other = node.left, target.comparator
-        values = strings_of(other) or ([v] if (v := self.literal(other)) is not None else [])
+        values = self.compared_values(other) or ([v] if (v := self.literal(other)) is not None else [])
         if not values:
             subject, other = target.comparator, node.left
-            values = strings_of(other)
+            values = self.compared_values(other)
             if not values:
                 return None
         base = self.binding(subject, depth + 1)
@@ -524,7 +558,10 @@ class Model:
         return self.bindings.get(name)
 
     def settings_attribute(self, node: cst.CSTNode) -> Binding | None:
-        """``settings.DEBUG``, ``get_settings().debug``, ``Settings().x`` for settings defined here."""
+        """``settings.DEBUG``, ``get_settings().debug``, ``Settings().x``, ``settings.is_prod()``
+        for settings defined here."""
+        if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute):
+            node = node.func
         if not isinstance(node, cst.Attribute):
             return None
         owner = node.value

@@ -200,6 +200,7 @@ class Collector(Walker):
         owners = module_owners(self.path)
         for stmt in _statement_body(module):
             if isinstance(stmt, cst.ClassDef):
+                self._enum_class(stmt)
                 self._settings_class(stmt)
                 continue
             if isinstance(stmt, cst.FunctionDef):
@@ -257,6 +258,20 @@ class Collector(Walker):
         for attribute, b in cls.attributes.items():
             self.pending.append((node or cls.nodes.get(attribute, cls.nodes[""]), ConfigBinding, dict(
                 owner=owner, attribute=attribute, name=b.var, default=b.default, op=b.op, value=b.value)))
+
+    def _enum_class(self, node: cst.ClassDef) -> None:
+        """``class Environment(StrEnum): development = "development"``: members as literals."""
+        if not any((last_name(b.value) or "").endswith("Enum") for b in node.bases):
+            return
+        members: dict[str, str] = {}
+        for stmt in node.body.body:
+            for small in _small(stmt):
+                if isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name):
+                    value = string_value(small.value)
+                    if value is not None:
+                        members[small.targets[0].target.value] = value
+        if members:
+            self.model.enums[node.name.value] = members
 
     def _accessor(self, node: cst.FunctionDef) -> None:
         """``def get_settings(): return Settings()`` (lru_cache or not) makes ``get_settings()`` an owner;
@@ -420,9 +435,13 @@ class Collector(Walker):
                                                        via="pydantic-settings", required=required)))
 
     def _settings_property(self, cls: SettingsClass, node: cst.FunctionDef) -> None:
-        """``@property def is_production(self): return self.ENVIRONMENT == "production"``."""
+        """``@property def is_production(self): return self.ENVIRONMENT == "production"``, or the
+        same as a method without arguments (``settings.is_production()``)."""
         decorators = {last_name(d.decorator) for d in node.decorators}
-        if not decorators & {"property", "computed_field", "cached_property"}:
+        params = node.params
+        if not decorators & {"property", "computed_field", "cached_property"} and (
+                len(params.params) != 1 or params.kwonly_params or params.posonly_params
+                or isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None):
             return
         body = node.body.body
         returns = [s for stmt in body for s in _small(stmt) if isinstance(s, cst.Return)]
@@ -448,7 +467,7 @@ class Collector(Walker):
         if op is None or not (isinstance(subject, cst.Attribute) and dotted(subject.value) == "self"):
             return None
         base = cls.attributes.get(subject.attr.value)
-        values = strings_of(other)
+        values = self.model.compared_values(other)
         if base is None or base.op is not None or not values:
             return None
         return Binding(base.var, base.default, op, pick_value(values), raw=False)
@@ -802,7 +821,7 @@ class Collector(Walker):
             # a parameter: only its name speaks for it
             return None, node.value, False
         ref = m.ref(node)
-        if ref is None or "(" in ref and not ref.split(".", 1)[0].endswith("()"):
+        if ref is None or "(" in ref.removesuffix("()") and not ref.split(".", 1)[0].endswith("()"):
             return None
         return None, ref, False
 
@@ -831,9 +850,13 @@ class Collector(Walker):
             if presence or _is_flag(binding.var):
                 return [Cond(node, binding.var, None, "truthy", None, presence=presence)]
             return []
-        if not ref or ref.endswith("()"):
+        if not ref:
             return []
         owner, _, last = ref.rpartition(".")
+        if last.endswith("()"):  # settings.is_development(): a flag method on a config object
+            last = last[:-2]
+            if not (owner and _is_config_owner(owner) and _is_flag(last)):
+                return []
         if _is_flag(last) and (not owner or _is_config_owner(owner) or lexicon.is_debug_variable(last)
                                or lexicon.flag_meaning(last) == "production"):
             return [Cond(node, "", ref, "truthy", None)]
@@ -859,10 +882,10 @@ class Collector(Walker):
             if found and found[0] is not None and found[2]:
                 return [Cond(node, found[0].var, None, "falsy" if op == "==" else "truthy", None, True)]
             return []
-        values = strings_of(right)
+        values = m.compared_values(right)
         subject = left
         if not values:
-            values, subject = strings_of(left), right
+            values, subject = m.compared_values(left), right
         if not values:
             literal = m.literal(right)
             if literal is None or isinstance(right, cst.Name) and right.value in {"True", "False"}:
