@@ -936,3 +936,8 @@ def test_enum_compare_and_flag_method_across_files():
            'if settings.is_development():\n    pass\nif settings.configure():\n    pass\n')
     assert branches(src) == [("", "settings.ENV", "==", "development", False),
                              ("", "settings.is_development()", "truthy", None, False)]
+
+
+def test_mode_parameter_compared_with_a_non_environment_is_not_a_branch():
+    assert branches('def f(mode):\n    if mode == "partial":\n        pass\n') == []
+    assert branches('def f(env):\n    if env == "local":\n        pass\n') == [("", "env", "==", "local", False)]

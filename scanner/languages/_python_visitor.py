@@ -910,8 +910,8 @@ class Collector(Walker):
             owner, _, name = (ref or "").rpartition(".")
             if not ref or not _is_env_subject(name):
                 return []
-            if owner and not _is_config_owner(owner) and lexicon.environment_of(value or "") is None:
-                return []  # `image.mode != "RGB"`: a mode, not an environment
+            if not (owner and _is_config_owner(owner)) and lexicon.environment_of(value or "") is None:
+                return []  # `image.mode != "RGB"`, a `mode` parameter: a mode, not an environment
         lowered = {v.lower() for v in values}
         if _is_flag(name) and lexicon.environment_of(value or "") is None \
                 and (lowered <= TRUE_WORDS or lowered <= FALSE_WORDS):
