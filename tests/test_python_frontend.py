@@ -941,3 +941,12 @@ def test_enum_compare_and_flag_method_across_files():
 def test_mode_parameter_compared_with_a_non_environment_is_not_a_branch():
     assert branches('def f(mode):\n    if mode == "partial":\n        pass\n') == []
     assert branches('def f(env):\n    if env == "local":\n        pass\n') == [("", "env", "==", "local", False)]
+
+
+@pytest.mark.parametrize("src", [
+    'LOCALHOST_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]"}\n',
+    'domain: str = Field(examples=["localhost:3000"], description="http://localhost:3000")\n',
+    'if token == "No token found":\n    pass\n',
+])
+def test_more_look_alikes(src):
+    assert [c for _, c, _ in literals(src)] in ([], ["log"], ["log", "log"])

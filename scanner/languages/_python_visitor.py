@@ -9,6 +9,7 @@ into spans only when there is something to report.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -34,6 +35,8 @@ BIND_FLAGS = frozenset({"--host", "--bind", "-b", "--listen", "--address", "runs
 FIELD_FUNCTIONS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field"})
 PICTURE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
                               "pdf", "avif", "heic"})
+DOC_KEYWORDS = frozenset({"example", "examples", "description", "help", "title", "summary", "placeholder",
+                          "help_text", "doc", "openapi_examples", "json_schema_extra"})
 CONFIG_MODULES = frozenset({"config", "settings", "conf", "configuration", "env", "environment"})
 SERVER_CALLS = frozenset({"make_server", "start_server", "create_server", "run_simple", "serve"})
 
@@ -81,9 +84,23 @@ def _is_flag(name: str) -> bool:
     return lexicon.is_debug_variable(name) or lexicon.flag_meaning(name) is not None
 
 
+def _bare_host(value: str) -> bool:
+    """``localhost``, ``127.0.0.1``, ``[::1]``: a host with no scheme and no port."""
+    if "://" in value:
+        return False
+    if ":" not in value:
+        return True
+    try:
+        ipaddress.ip_address(value.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _credential_compare(target: str, value: str) -> bool:
-    """``token == "dev-token"``, not ``value_key == "reference"`` (a dict key, not a credential)."""
-    if target.lower() in {"key", "pass"} or not lexicon.is_secret_name(target):
+    """``token == "dev-token"``, not ``value_key == "reference"`` (a dict key, not a credential)
+    nor ``token == "No token found"`` (a message)."""
+    if target.lower() in {"key", "pass"} or not lexicon.is_secret_name(target) or any(c.isspace() for c in value):
         return False
     words = lexicon.words(target)
     return not (words[-1] == "key" and value.replace("_", "").isalpha() and value.islower())
@@ -1027,10 +1044,9 @@ class Collector(Walker):
                     previous = el
                 if isinstance(previous, cst.Element) and string_value(previous.value) in BIND_FLAGS:
                     return "bind", None
-                value = string_value(stack[-1]) or ":"
-                if ":" not in value and value not in {"0.0.0.0", "::"} and all(
+                if _bare_host(string_value(stack[-1]) or ":") and all(
                         isinstance(el, cst.Element) and is_string(el.value) for el in parent.elements):
-                    return None, None  # ["www", "localhost", "mail"]: a word list, not an endpoint
+                    return None, None  # ["www", "localhost", "[::1]"]: a word list, not an endpoint
             if isinstance(parent, cst.DictElement):
                 if child is parent.key:
                     return "key", None
@@ -1079,8 +1095,8 @@ class Collector(Walker):
         func = self.model.qualify(call.func) or dotted(call.func) or last_name(call.func) or ""
         last = func.rsplit(".", 1)[-1]
         kw = arg.keyword.value if arg.keyword is not None else None
-        if is_log_call(func) or last.endswith(("Error", "Exception", "Warning")):
-            return "log", None
+        if is_log_call(func) or last.endswith(("Error", "Exception", "Warning")) or kw in DOC_KEYWORDS:
+            return "log", None  # messages, and documentation: Field(examples=["localhost:3000"])
         value = string_value(self.stack[-1]) or ""
         host = lexicon.local_endpoint(value, self.extra_hosts)
         if kw in BIND_KEYWORDS and (last in RUN_FUNCTIONS or host in {"0.0.0.0", "::"}):
