@@ -950,3 +950,14 @@ def test_mode_parameter_compared_with_a_non_environment_is_not_a_branch():
 ])
 def test_more_look_alikes(src):
     assert [c for _, c, _ in literals(src)] in ([], ["log"], ["log", "log"])
+
+
+def test_json_schema_default_is_not_a_value():
+    src = 'SCHEMA = {"properties": {"host": {"type": "string", "default": "127.0.0.1"}}}\n'
+    assert [c for _, c, _ in literals(src)] == ["log"]
+
+
+def test_refusing_guard_clause_is_not_an_auth_bypass():
+    src = ('from app.config import settings\ndef login(org_slug=None):\n    if not settings.LDAP_LOGIN_ENABLED:\n'
+           '        return redirect(url_for("index"))\n    user = authenticate_ldap_user(request.form)\n    return user\n')
+    assert branch(src).then_effects == ()

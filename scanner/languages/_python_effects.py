@@ -44,6 +44,8 @@ ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "head", "
 ROUTE_CALLS = frozenset({"add_api_route", "add_url_rule", "include_router", "register_blueprint",
                          "add_route", "add_websocket_route", "mount", "add_api_websocket_route"})
 DJANGO_ROUTE_CALLS = frozenset({"path", "re_path", "url"})
+REFUSALS = frozenset({"redirect", "abort", "forbidden", "unauthorized", "unauthorised", "deny", "denied",
+                      "reject", "error", "login", "challenge", "not", "found"})
 RESPONSE_SUFFIXES = ("Response", "HTTPException", "jsonify", "abort", "make_response", "Exception")
 
 
@@ -552,8 +554,30 @@ def describe_arms(then: cst.CSTNode | None, other: cst.CSTNode | Sequence[cst.CS
                   function: str | None, implicit_else: bool) -> tuple[Arm, Arm]:
     """Both arms, plus the one comparison only the pair can make: auth present on one side only."""
     a, b = describe_arm(then, function), describe_arm(other, function)
-    if a.auth_refs and not b.auth_refs and (not b.empty or implicit_else):
+    # An arm that refuses (raises, redirects, returns an error or nothing) skips the check without
+    # letting anyone in: `if not settings.LDAP_LOGIN_ENABLED: return redirect(...)`.
+    if a.auth_refs and not b.auth_refs and (not b.empty and not _refuses(other) or implicit_else):
         b.effects.add("auth-bypass")
-    if b.auth_refs and not a.auth_refs and not a.empty:
+    if b.auth_refs and not a.auth_refs and not a.empty and not _refuses(then):
         a.effects.add("auth-bypass")
     return a, b
+
+
+def _refuses(arm: cst.CSTNode | Sequence[cst.CSTNode] | None) -> bool:
+    if isinstance(arm, cst.Else):
+        arm = arm.body
+    body = list(arm) if isinstance(arm, (list, tuple)) else list(getattr(arm, "body", ()))
+    if not body or not isinstance(body, list):
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1]
+    if isinstance(last, cst.Raise):
+        return True
+    if not isinstance(last, cst.Return):
+        return False
+    value = last.value
+    if value is None or isinstance(value, cst.Name) and value.value in {"None", "False"}:
+        return True
+    name = (last_name(value.func) or "") if isinstance(value, cst.Call) else ""
+    return bool(set(lexicon.words(name)) & REFUSALS) or name.endswith(("Response", "Error", "Exception"))

@@ -1050,6 +1050,8 @@ class Collector(Walker):
             if isinstance(parent, cst.DictElement):
                 if child is parent.key:
                     return "key", None
+                if string_value(parent.key) in {"default", "example", "examples"} and self._schema(stack, i):
+                    return "log", None  # {"type": "string", "default": "127.0.0.1"}: a form's schema
                 if target is None:
                     target = string_value(parent.key) or last_name(parent.key)
             elif isinstance(parent, cst.Index):
@@ -1080,6 +1082,13 @@ class Collector(Walker):
                 return "value", target
             child = parent
         return "value", target
+
+    @staticmethod
+    def _schema(stack: list[cst.CSTNode], i: int) -> bool:
+        """The dict element at ``stack[i]`` sits in a JSON-schema-like dict (it has a ``type`` key)."""
+        parent = stack[i - 1] if i > 0 else None
+        return isinstance(parent, cst.Dict) and any(
+            isinstance(el, cst.DictElement) and string_value(el.key) == "type" for el in parent.elements)
 
     def _bind_name(self, name: str | None) -> bool:
         if not name:
