@@ -29,6 +29,8 @@ DEFAULT_EXCLUDED_DIRS = frozenset({
     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs",
     ".terraform", ".serverless", ".yarn", ".pnpm-store", ".idea", ".vscode",
 })
+#: Skipped even when ``exclude`` replaces the built-in excludes.
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 DEFAULT_EXCLUDED_FILES = (
     "*.min.js", "*.min.mjs", "*.min.css", "*.bundle.js", "*.chunk.js", "*.map",
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
@@ -228,7 +230,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             _note_symlink(entry.path, rel, out)
             continue
         is_dir = stat.S_ISDIR(st.st_mode)
-        if is_dir and entry.name in DEFAULT_EXCLUDED_DIRS:
+        if is_dir and entry.name in (DEFAULT_EXCLUDED_DIRS if config.default_excludes else VCS_DIRS):
             out.excluded += 1
             continue
         if stack.ignored(rel, is_dir) or (user_spec and user_spec.check_file(rel + "/" if is_dir else rel).include):
@@ -239,7 +241,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
-        if any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
+        if config.default_excludes and any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
             out.excluded += 1
             continue
         kind = classify_kind(rel)

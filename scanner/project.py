@@ -50,8 +50,10 @@ class Project:
     """Every file's facts, indexed by type, plus each file's role."""
 
     def __init__(self, files: Iterable[FileFacts], roles: dict[str, str] | None = None,
-                 extra_local_hosts: frozenset[str] = frozenset()) -> None:
+                 extra_local_hosts: frozenset[str] = frozenset(),
+                 secret_name_patterns: frozenset[str] = frozenset()) -> None:
         self.extra_local_hosts = extra_local_hosts
+        self.secret_name_patterns = secret_name_patterns
         self.files: dict[str, FileFacts] = {f.path: f for f in files}
         self.roles: dict[str, str] = dict(roles or {})
         self._by_type: dict[type, list] = defaultdict(list)
@@ -97,6 +99,10 @@ class Project:
 
     def role(self, path: str) -> str:
         return self.roles.get(path, "source")
+
+    def is_secret_name(self, name: str) -> bool:
+        """``lexicon.is_secret_name`` with the user's ``secret-name-patterns``."""
+        return lexicon.is_secret_name(name, self.secret_name_patterns)
 
     # ------------------------------------------------------------------ config indirection
 

@@ -38,6 +38,7 @@ class ExtractOptions:
 
     kind: str
     extra_local_hosts: frozenset[str] = frozenset()
+    secret_name_patterns: frozenset[str] = frozenset()  # the user's extra secret words and globs
 
 
 def decode(data: bytes) -> tuple[str, str | None]:

@@ -65,7 +65,8 @@ class Atom:
 
 def _strip(node):
     while node is not None and node.type in _TRANSPARENT and node.named_children:
-        node = node.named_children[0]
+        # comments are named children too: `if ( // why` must still reach the condition
+        node = next((c for c in node.named_children if c.type != "comment"), None)
     return node
 
 
@@ -307,7 +308,7 @@ def leaf_name(f, node) -> str | None:
 
 def _is_secret_expr(f, node) -> bool:
     leaf = leaf_name(f, node)
-    return bool(leaf) and lexicon.is_secret_name(leaf)
+    return bool(leaf) and lexicon.is_secret_name(leaf, f.options.secret_name_patterns)
 
 
 def has_secret_compare(f, cond) -> bool:

@@ -833,7 +833,7 @@ class _File:
                     continue
                 leaf = effects.leaf_name(self, other)
                 value = self.evaluate(lit)
-                if leaf and value is not None and lexicon.is_secret_name(leaf) \
+                if leaf and value is not None and lexicon.is_secret_name(leaf, self.options.secret_name_patterns) \
                         and lexicon.local_endpoint(value, hosts) is None:
                     self.facts.append(Literal(self.span(lit), value, "compare", leaf))
         self._images_from_consts()
