@@ -132,8 +132,14 @@ def last_name(node: cst.CSTNode | None) -> str | None:
 def string_value(node: cst.CSTNode | None) -> str | None:
     """The value of a string literal (plain, concatenated, or an f-string without fields); else None."""
     if isinstance(node, cst.SimpleString):
-        if "b" in node.prefix.lower():
+        prefix = node.prefix.lower()
+        if "b" in prefix:
             return None
+        raw = node.value
+        quote = 3 if raw[len(prefix):len(prefix) + 3] in ('"""', "'''") else 1
+        body = raw[len(prefix) + quote:len(raw) - quote]
+        if "\\" not in body or "r" in prefix:
+            return body  # no escapes: the text is the value (evaluated_value costs a compile())
         try:
             value = node.evaluated_value
         except Exception:  # noqa: BLE001 - malformed escapes libcst accepted
