@@ -67,7 +67,8 @@ def scan(root: str | os.PathLike[str], config: Config | None = None, progress: P
         for code, message in ff.diagnostics:
             diagnostics.append(Diagnostic(ff.path, code, message))
     roles = {f.path: f.role for f in found.files}
-    project = Project(file_facts, roles, config.extra_local_hosts, config.secret_name_patterns)
+    project = Project(file_facts, roles, config.extra_local_hosts, config.secret_name_patterns,
+                      admin_guards=frozenset(config.admin_guards))
 
     rules = tuple(r for r in REGISTRY if config.selects(r.code))
     findings, internal_error = run_rules(project, rules, diagnostics)

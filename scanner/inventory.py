@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from . import lexicon
-from .facts import EFFECTS, EnvAssignment, EnvRead, Hotspot, ImageRef, Literal, Route, Script
+from .facts import EFFECTS, EnvAssignment, EnvRead, Hotspot, ImageRef, Literal, Script
 from .project import Project
 
 #: Built-in areas: the first matching glob names the area of a variable.
@@ -142,9 +142,7 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     for h in project.facts(Hotspot):
         hotspots.append({"path": h.span.path, "line": h.span.line, "value": _mask_url(h.value), "kind": h.kind})
 
-    routes = [{"path": r.span.path, "line": r.span.line, "method": r.method, "route": r.path,
-               "handler": r.handler, "guards": list(r.guards), "conditions": list(r.conditions),
-               "framework": r.framework} for r in project.facts(Route)]
+    routes = [route_entry(rr) for rr in project.routes() if rr.demo or rr.admin_guards or rr.env_guards]
     scripts = [{"path": s.span.path, "line": s.span.line, "summary": s.summary} for s in project.facts(Script)]
 
     def key(d: dict) -> tuple:
@@ -159,6 +157,20 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
         scripts=sorted(scripts, key=lambda s: (s["path"], s["line"])),
         masked=_masked_values(project),
     )
+
+
+def route_entry(rr) -> dict:
+    """One ``inventory.routes`` row: a demo-like, admin-only or environment-dependent route.
+
+    ``verdict`` is ``unguarded`` / ``weak`` / ``guarded``; for demo-like routes (``demo`` names the
+    word that says so) DEMO001/DEMO002 report the first two.
+    """
+    r = rr.route
+    return {"path": r.span.path, "line": r.span.line, "method": r.method, "route": rr.path,
+            "handler": r.handler, "guards": list(rr.guards), "admin_guards": list(rr.admin_guards),
+            "conditions": list(rr.conditions), "framework": r.framework, "demo": rr.demo,
+            "verdict": rr.verdict, "reason": rr.reason, "registered": rr.registered,
+            "weak_guards": [g.weak for g in rr.env_guards if g.weak]}
 
 
 def _masked_values(project: Project) -> tuple[str, ...]:

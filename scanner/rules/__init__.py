@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ..findings import Rule
 from . import (
+    demo001_unguarded_demo_route,
+    demo002_weakly_guarded_demo_route,
     env001_environment_branch,
     env002_auth_relaxed_outside_production,
     env003_protection_relaxed_outside_production,
@@ -25,6 +27,8 @@ from . import (
 )
 
 REGISTRY: tuple[Rule, ...] = (
+    demo001_unguarded_demo_route.RULE,
+    demo002_weakly_guarded_demo_route.RULE,
     env001_environment_branch.RULE,
     env002_auth_relaxed_outside_production.RULE,
     env003_protection_relaxed_outside_production.RULE,
