@@ -12,6 +12,9 @@ cheap work to give it less to read:
    out, lines kept, so that spans stay exact. Imports and simple assignments always stay.
 3. libcst, imported lazily, parses what is left; positions are computed only when a fact came out.
 
+Files that may register routes (``_py_routes.wanted``) are parsed whole, and ``_py_routes``
+adds their Route, Mount, GuardDef and Script facts from the same parse.
+
 What the visitor sees is in ``_python_visitor.py``; expression evaluation in ``_python_eval.py``;
 what a branch arm does in ``_python_effects.py``.
 """
@@ -28,7 +31,7 @@ from typing import Iterator
 
 from .. import lexicon
 from ..facts import FileFacts, Span
-from . import ExtractOptions
+from . import ExtractOptions, _py_routes
 
 #: Lower-case substrings a statement must contain for a fact to be possible in it: env APIs and
 #: config libraries, environment and debug subjects, image names, local-endpoint triggers.
@@ -229,12 +232,14 @@ def _positions(module):  # -> Mapping[CSTNode, CodeRange]
 
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
-    if not _hits(text.lower(), extra_hosts=extra_hosts):
+    routes = _py_routes.wanted(text)
+    if not routes and not _hits(text.lower(), extra_hosts=extra_hosts):
         return FileFacts(path)
     problem, tree = _guard(text)
     if problem is not None:
         return FileFacts(path, diagnostics=(("too-deep", f"skipped: {problem}"),))
-    source = reduce_source(text, tree, extra_hosts) if tree is not None else text
+    # Route files are read whole: decorators and urlpatterns hold none of the triggers.
+    source = reduce_source(text, tree, extra_hosts) if tree is not None and not routes else text
 
     import libcst as cst  # lazy: about 0.4 s, paid only by trees with Python worth parsing
 
@@ -249,9 +254,10 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     try:
         with _recursion_room():
             pending, imports = collect(module, path, options.extra_local_hosts, source)
-            if not pending:
+            if not pending and not routes:
                 return FileFacts(path, imports=tuple(imports))
             positions = _positions(module)
+            route_facts = _py_routes.extract_routes(module, path, positions) if routes else []
     except RecursionError:
         return FileFacts(path, diagnostics=(("too-deep", "skipped: nesting too deep to analyse"),))
     from ._python_effects import Region
@@ -265,8 +271,8 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
         where = positions[node]
         return Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
-    facts = []
-    seen = set()
+    facts = list(route_facts)
+    seen = set(facts)
     for node, kind, fields in pending:
         for key in ("then_span", "else_span", "default_span"):
             if key in fields:
