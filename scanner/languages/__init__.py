@@ -19,6 +19,7 @@ FRONTENDS: dict[str, str] = {
     "typescript": "typescript",
     "tsx": "typescript",
     "javascript": "typescript",
+    "python": "python",
     "dockerfile": "dockerfile",
     "compose": "compose",
     "dotenv": "dotenv",

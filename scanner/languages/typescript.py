@@ -748,7 +748,7 @@ class _File:
         if default and lexicon.is_image_name(name):
             parsed = lexicon.parse_image(default)
             if parsed:
-                self.facts.append(ImageRef(self.span(node), default, *parsed, source="code"))
+                self.facts.append(ImageRef(self.span(node), default, *parsed, source="env-default"))
 
     def _binding_path(self, node) -> tuple[str, str | None]:
         """``export const config = { db: { url: <node> } }`` gives ("config", "db.url")."""
