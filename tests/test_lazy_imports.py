@@ -42,3 +42,10 @@ def test_typescript_scan_does_not_import_libcst() -> None:
     loaded = loaded_after("scan", "fixtures/growqr-backend/src", "--no-cache", "--jobs", "1")
     assert "tree_sitter" in loaded
     assert "libcst" not in loaded
+
+
+def test_libcst_only_when_a_python_file_needs_parsing(tmp_path) -> None:
+    (tmp_path / "util.py").write_text("def add(a, b):\n    return a + b\n")
+    assert "libcst" not in loaded_after("scan", str(tmp_path), "--no-cache", "--jobs", "1")
+    (tmp_path / "settings.py").write_text('import os\nDEBUG = os.environ.get("DEBUG", "1") == "1"\n')
+    assert "libcst" in loaded_after("scan", str(tmp_path), "--no-cache", "--jobs", "1")
