@@ -3,13 +3,15 @@
 Git's view of the tree decides what is scanned: ``.gitignore`` at every level and
 ``.git/info/exclude`` (pathspec's git-style matching, deeper files overriding shallower ones),
 then the default excludes (dependencies, build output, minified bundles) and the user's
-``exclude``. Symlinks are never followed: git stores them as links, and following one could
-leave the root or loop. Every skipped file gets a ``Diagnostic`` except the default excludes,
-which are counted in ``Discovery.excluded``.
+``exclude``. Symlinks are never followed, not even to read an ignore file: git stores them as
+links, and following one could leave the root or loop. Every skipped file gets a ``Diagnostic``
+except the default excludes, which are counted in ``Discovery.excluded``. File names that are not
+valid UTF-8 are reported with the bad bytes escaped (``caf\\xe9.ts``), as git quotes them.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -190,21 +192,39 @@ def discover(root: str | os.PathLike[str], config: Config) -> Discovery:
     result = Discovery()
     user_spec = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     stack = _IgnoreStack()
-    exclude_file = root_path / ".git" / "info" / "exclude"
-    if exclude_file.is_file():
-        spec = _read_spec(str(exclude_file))
+    if _regular_below(str(root_path), (".git", "info", "exclude")):
+        spec = _read_spec(str(root_path / ".git" / "info" / "exclude"))
         if spec:
             stack = stack.push("", spec)
-    _walk(str(root_path), "", stack, user_spec, config, result)
+    _walk(str(root_path), "", stack, user_spec, config, result, os.path.realpath(root_path))
     result.files.sort(key=lambda f: f.path)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
 
+def _regular_below(root: str, parts: tuple[str, ...]) -> bool:
+    """True when ``root/parts…`` is a regular file reached without passing through a symlink."""
+    path = root
+    for i, part in enumerate(parts):
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return False
+        if not (stat.S_ISREG(mode) if i == len(parts) - 1 else stat.S_ISDIR(mode)):
+            return False
+    return True
+
+
+def display_name(name: str) -> str:
+    """A file name as reports show it: bytes that are not UTF-8 escaped as ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.PathSpec | None,
-          config: Config, out: Discovery) -> None:
+          config: Config, out: Discovery, root_real: str) -> None:
     gitignore = os.path.join(abs_dir, ".gitignore")
-    if os.path.isfile(gitignore) and not os.path.islink(gitignore):
+    if _regular_below(abs_dir, (".gitignore",)):
         spec = _read_spec(gitignore)
         if spec:
             stack = stack.push(rel_dir, spec)
@@ -214,14 +234,15 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
         out.diagnostics.append(Diagnostic(rel_dir or ".", "unreadable", f"cannot list directory: {exc.strerror}"))
         return
     for entry in entries:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        name = display_name(entry.name)
+        rel = f"{rel_dir}/{name}" if rel_dir else name
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError as exc:
             out.diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
             continue
         if stat.S_ISLNK(st.st_mode):
-            _note_symlink(entry.path, rel, out)
+            out.diagnostics.append(symlink_diagnostic(entry.path, rel, root_real))
             continue
         is_dir = stat.S_ISDIR(st.st_mode)
         if is_dir and entry.name in DEFAULT_EXCLUDED_DIRS:
@@ -231,9 +252,11 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             out.ignored += 1
             continue
         if is_dir:
-            _walk(entry.path, rel, stack, user_spec, config, out)
+            _walk(entry.path, rel, stack, user_spec, config, out, root_real)
             continue
         if not stat.S_ISREG(st.st_mode):
+            if classify_kind(rel) is not None:
+                out.diagnostics.append(Diagnostic(rel, "special-file", "skipped: not a regular file (a FIFO, socket or device)"))
             continue
         if any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
             out.excluded += 1
@@ -248,13 +271,18 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
         out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size))
 
 
-def _note_symlink(abspath: str, rel: str, out: Discovery) -> None:
-    """Symlinks are not followed; say so, and say when one points out of the tree or nowhere."""
+def symlink_diagnostic(abspath: str, rel: str, root_real: str) -> Diagnostic:
+    """Symlinks are not followed; say why it matters for this one, never naming a path outside."""
+    target = os.path.realpath(abspath)
+    inside = os.path.commonpath([root_real, target]) == root_real
+    shown = f" `{display_name(os.path.relpath(target, root_real)).replace(os.sep, '/')}`" if inside else ""
     try:
-        target = os.readlink(abspath)
-    except OSError:
-        target = "?"
-    if not os.path.exists(abspath):
-        out.diagnostics.append(Diagnostic(rel, "dangling-symlink", f"skipped: symlink to missing `{target}`", "note"))
-    else:
-        out.diagnostics.append(Diagnostic(rel, "symlink", "skipped: symlinks are not followed", "note"))
+        os.stat(abspath)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Diagnostic(rel, "symlink-loop", "skipped: symlink loop", "note")
+        where = shown or " outside the scanned root"
+        return Diagnostic(rel, "dangling-symlink", f"skipped: symlink to missing{where}", "note")
+    if not inside:
+        return Diagnostic(rel, "symlink-outside-root", "skipped: symlink to a target outside the scanned root; not followed", "note")
+    return Diagnostic(rel, "symlink", f"skipped: symlinks are not followed (target{shown})", "note")

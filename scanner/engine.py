@@ -7,6 +7,7 @@ in worker processes and be cached; everything after it is whole-project and in-p
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections import Counter
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import inventory as inventory_mod
+from ._io import NotRegularFile, read_source
 from .config import Config
 from .discover import SourceFile, discover
+from .errors import describe
 from .facts import FileFacts
 from .findings import Diagnostic, Finding, Level, Rule
 from .languages import ExtractOptions, extract_bytes
@@ -86,11 +89,14 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
 
 def extract_one(sf: SourceFile, config: Config) -> FileFacts:
     try:
-        with open(sf.abspath, "rb") as fh:
-            data = fh.read(config.max_file_size + 1)
+        data = read_source(sf.abspath, config.max_file_size)
     except FileNotFoundError:
         return FileFacts(sf.path, diagnostics=(("vanished", "skipped: the file disappeared during the scan"),))
+    except NotRegularFile:
+        return FileFacts(sf.path, diagnostics=(("special-file", "skipped: no longer a regular file"),))
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return FileFacts(sf.path, diagnostics=(("symlink", "skipped: became a symlink during the scan; not followed"),))
         return FileFacts(sf.path, diagnostics=(("unreadable", f"skipped: cannot read ({exc.strerror})"),))
     if len(data) > config.max_file_size:
         return FileFacts(sf.path, diagnostics=(("too-large", f"skipped: over the {config.max_file_size}-byte limit"),))
@@ -106,7 +112,7 @@ def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagn
         try:
             hits = sorted(rule.check(project), key=lambda h: (h.span, h.message))
         except Exception as exc:  # noqa: BLE001 - reported as a diagnostic, exit 2
-            diagnostics.append(Diagnostic(None, "rule-error", f"{rule.code} failed: {type(exc).__name__}: {exc}", "error"))
+            diagnostics.append(Diagnostic(None, "rule-error", f"{rule.code} failed: {describe(exc)}", "error"))
             internal_error = True
             continue
         for hit in hits:
