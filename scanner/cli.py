@@ -18,7 +18,7 @@ import traceback
 import click
 
 from . import __version__
-from .errors import EnvmatrixError, UsageError
+from .errors import EnvmatrixError, OutputError, UsageError
 
 
 class ExitCode(enum.IntEnum):
@@ -124,8 +124,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here (default: stdout).")
+@click.option("--sarif-category", metavar="CATEGORY",
+              help="SARIF automationDetails.id: tells GitHub apart several envmatrix uploads for one commit.")
 @click.option("--select", help="Comma-separated rule codes or prefixes to run (default: all).")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
 @click.option("--min-level", type=LEVELS, help="Report findings at or above this level.  [default: note]")
@@ -135,7 +137,8 @@ def cli() -> None:
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def scan(path, fmt, output, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress, color, debug):
+def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress,
+         color, debug):
     """Scan PATH (default: the current directory) and report findings."""
 
     def run() -> int:
@@ -166,11 +169,22 @@ def scan(path, fmt, output, select, ignore, min_level, fail_level, jobs, include
         options = {}
         if fmt == "text":
             options["color"] = color if color is not None else (output is None and sys.stdout.isatty())
+        if fmt == "sarif":
+            options.update(_sarif_options(path, sarif_category))
         text = renderer(fmt)(result, **options)
         _emit(text, output)
         return exit_code(result, config.fail_level)
 
     _run(debug, run)
+
+
+def _sarif_options(path: str, category: str | None) -> dict:
+    """SARIF paths are relative to the repository root, as GitHub resolves them."""
+    from ._git import repo_prefix
+
+    if category is not None and not category.strip():
+        raise UsageError("--sarif-category: empty category")
+    return {"category": category, "uri_prefix": repo_prefix(path)}
 
 
 def _report_scan_facts(result) -> None:
@@ -198,6 +212,69 @@ def _emit(text: str, output: str | None) -> None:
             buffer.write(text.encode("utf-8", "backslashreplace"))
             buffer.flush()
         sys.stdout.flush()
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here (default: stdout).")
+@click.option("--check", is_flag=True,
+              help="Do not write: compare with --output and exit 1 with a diff when it is stale.")
+@click.option("--timestamp", is_flag=True, help="Add a Generated: line (UTC; SOURCE_DATE_EPOCH when set).")
+@click.option("--no-progress", is_flag=True, help="Never show the progress line.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def report(path, output, check, timestamp, no_progress, debug):
+    """Write the environment matrix of PATH: config inventory, code paths, hotspots, checklist."""
+
+    def run() -> int:
+        import os
+
+        from ._git import head_commit
+        from .engine import scan as run_scan
+        from .report import markdown
+
+        if check and not output:
+            raise UsageError("--check needs --output FILE: the document to compare with")
+        progress = _Progress(not no_progress)
+        result = run_scan(path, None, progress)
+        progress.close()
+        _report_scan_facts(result)
+        text = markdown.render(result, root_name=os.path.basename(os.path.abspath(path)),
+                               commit=head_commit(path), timestamp=_timestamp() if timestamp else None)
+        if result.internal_error:
+            return ExitCode.ERROR
+        if not check:
+            _emit(text, output)
+            return ExitCode.OK
+        try:
+            with open(output, encoding="utf-8", newline="") as fh:
+                on_disk = fh.read()
+        except FileNotFoundError:
+            on_disk = ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OutputError(f"cannot read `{output}`: {getattr(exc, 'strerror', None) or exc}") from None
+        diff = markdown.stale_diff(on_disk, text, output)
+        if not diff:
+            return ExitCode.OK
+        sys.stdout.write(diff)
+        click.echo(f"envmatrix: `{output}` is stale; regenerate it with `envmatrix report {path} -o {output}`",
+                   err=True)
+        return ExitCode.FINDINGS
+
+    _run(debug, run)
+
+
+def _timestamp() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch else None
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH: not a Unix time `{epoch}`") from None
+    moment = moment or datetime.datetime.now(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @cli.command()

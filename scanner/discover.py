@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -61,6 +62,7 @@ _INFRA_DIRS = frozenset({"k8s", "kubernetes", "helm", "charts", "deploy", "deplo
                          "deployments", "infra", "infrastructure", "terraform", "ops",
                          ".github", ".gitlab", ".circleci", "docker"})
 _DOC_SUFFIXES = frozenset({".md", ".mdx", ".rst", ".txt", ".adoc"})
+_TEST_CONFIG = re.compile(r"^(?:vitest|jest|playwright|cypress|karma|ava|mocha|wdio|nightwatch)(?:\.[\w-]+)*\.(?:config|conf)\.[cm]?[jt]s$|^\.mocharc\.")
 _DEV_ENV_NAMES = frozenset({"development", "dev", "local", "test", "testing"})
 
 
@@ -116,6 +118,8 @@ def classify_role(path: str, kind: str) -> str:
     if kind == "compose" and (".dev." in name or "override" in name or name.startswith(("docker-compose.dev", "compose.dev"))
                               or "-dev." in name or ".local." in name):
         return "dev"
+    if _TEST_CONFIG.match(name):
+        return "test"
     if any(part in _TEST_DIRS for part in parts) or any(s in {"test", "spec", "e2e", "cy", "stories", "story"} for s in stem_parts[1:-1]) \
             or (kind == "python" and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")):
         return "test"

@@ -49,6 +49,17 @@ class ConfigUse:
 
     span: Span
     ref: str  # dotted reference as written, e.g. "config.gitea.adminPassword"
+    default: str | None = None  # a literal fallback at the use (``env.X ?? "d"``); None when none
+    default_span: Span | None = None  # where that literal is; None when there is none
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSource:
+    """A module export that *is* the environment: ``export default process.env``,
+    ``export const env = withSecrets(process.env)``. Members of it read variables in any file."""
+
+    span: Span
+    export: str  # "default" or the exported name
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +103,8 @@ class EnvBranch:
     then_summary: str = ""
     else_summary: str = ""
     presence: bool = False  # a test of whether the variable is set at all, not of its value
+    then_span: Span | None = None  # the region the then-arm covers; None when unknown or empty
+    else_span: Span | None = None  # likewise for the else-arm (or the statements after an exiting if)
 
 
 #: Effect tags a frontend may put on a branch arm, with the sentence the reports use.
@@ -201,6 +214,7 @@ class Hotspot:
 Fact = (
     EnvRead
     | ConfigUse
+    | EnvSource
     | ConfigBinding
     | EnvBranch
     | Literal

@@ -24,6 +24,7 @@ AREAS: tuple[tuple[str, str], ...] = (
     ("CLERK_*", "Auth"), ("AUTH_*", "Auth"), ("JWT_*", "Auth"), ("JWKS*", "Auth"), ("SESSION_*", "Auth"),
     ("SERVICE_TOKEN", "Service auth"), ("A2A_*", "Service auth"), ("*_SERVICE_TOKEN", "Service auth"),
     ("*_REDIS_URL", "Redis"), ("REDIS*", "Redis"), ("*_STREAM*", "Redis"), ("*_CONSUMER*", "Redis"),
+    ("*_EVENTS_*", "Redis"),
     ("LLM_*", "LLM"), ("OPENAI_*", "LLM"), ("ANTHROPIC_*", "LLM"), ("*_MODEL", "LLM"),
     ("OPENCODE_*", "OpenCode"), ("RIVET_*", "Rivet"), ("GITEA_*", "Gitea"),
     ("*_SERVICE_URL", "Product services"), ("*_PUBLIC_URL", "Public URLs"),
@@ -78,6 +79,9 @@ class Inventory:
     routes: list[dict]
     hotspots: list[dict]
     scripts: list[dict]
+    #: The raw values this inventory shows masked (secret defaults, URL passwords). Never rendered:
+    #: reports use it to mask the same values in source snippets.
+    masked: tuple[str, ...] = ()
 
 
 def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventory:
@@ -90,8 +94,12 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
 
     for read in project.facts(EnvRead):
         default = _shown(read.name, read.default)
+        fallback = read.fallback
+        if fallback and "." in fallback:  # a config property: name the variable behind it
+            binding = project.binding_for(fallback, read.span.path)
+            fallback = binding.name if binding is not None else fallback
         var(read.name).reads.append({"path": read.span.path, "line": read.span.line, "default": default,
-                                     "via": read.via, "required": read.required, "fallback": read.fallback})
+                                     "via": read.via, "required": read.required, "fallback": fallback})
     for use, binding in project.config_uses():
         var(binding.name).uses.append({"path": use.span.path, "line": use.span.line, "via": use.ref})
     for assign in project.facts(EnvAssignment):
@@ -148,7 +156,25 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
         routes=sorted(routes, key=lambda r: (r["path"], r["line"], r["route"])),
         hotspots=sorted({(h["path"], h["line"], h["value"], h["kind"]): h for h in hotspots}.values(), key=key),
         scripts=sorted(scripts, key=lambda s: (s["path"], s["line"])),
+        masked=_masked_values(project),
     )
+
+
+def _masked_values(project: Project) -> tuple[str, ...]:
+    """Every raw value ``_shown``/``_mask_url`` hide, so snippets can hide them too."""
+    out: set[str] = set()
+    named = [(r.name, r.default) for r in project.facts(EnvRead)]
+    named += [(a.name, a.value) for a in project.facts(EnvAssignment)]
+    for name, value in named:
+        if value is not None and lexicon.is_secret_name(name) and not lexicon.is_placeholder(value):
+            out.add(value)
+    values = [v for _, v in named if v] + [lit.value for lit in project.facts(Literal)]
+    values += [h.value for h in project.facts(Hotspot)]
+    for value in values:
+        pw = lexicon.url_password(value)
+        if pw:
+            out.add(pw)
+    return tuple(sorted(out))
 
 
 def _shown(name: str, value: str | None) -> str | None:
@@ -176,7 +202,10 @@ def describe_branch(project: Project, rb) -> str:
     if rb.nonprod_arm:
         effects = [EFFECTS[e] for e in sorted(set(rb.nonprod_effects)) if e in EFFECTS]
         what = "; ".join(effects) or rb.nonprod_summary or "runs different code"
-        return f"Outside production (`{subject}`{_cmp(b)}), {what}"
+        if b.op in {"==", "!="}:
+            truth = "true" if rb.nonprod_arm == "then" else "false"
+            return f"Outside production (`{subject}`{_cmp(b)} is {truth}), {what}"
+        return f"Outside production (`{subject}` {'set' if rb.nonprod_arm == 'then' else 'unset'}), {what}"
     return f"Branches on `{subject}`{_cmp(b)}"
 
 

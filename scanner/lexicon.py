@@ -101,6 +101,12 @@ SECRET_WORDS = frozenset({
     "credentials", "passphrase", "dsn", "privatekey", "jwt", "salt", "pepper", "cookie",
     "signature", "auth",
 })
+#: Words before ``key`` that make a camelCase name a credential (``apiKey``, ``a2aAllowedKey``).
+KEY_QUALIFIERS = frozenset({
+    "api", "secret", "private", "access", "signing", "encryption", "auth", "allowed", "service", "master",
+    "client", "app", "shared", "hmac", "webhook", "license", "admin", "session", "jwt", "internal",
+    "partner", "integration", "subscription", "crypto", "cipher", "aes", "rsa", "ssh", "deploy",
+})
 #: Words that, anywhere in a name, say the value is not a secret (``CLERK_PUBLISHABLE_KEY``).
 NOT_SECRET_WORDS = frozenset({"public", "publishable", "pub"})
 #: Last words that turn a secret-ish name into metadata (``TOKEN_TTL``, ``KEY_ID``, ``SECRET_NAME``).
@@ -131,6 +137,10 @@ def is_secret_name(name: str) -> bool:
         return False
     if last == "pass":
         return len(ws) > 1
+    if last == "key":
+        # ``groupKey``, ``sortKey``, ``key``: keys of maps and keyboards, not credentials. An
+        # env-style name (``A2A_ALLOWED_KEY``) or a qualifier (``apiKey``, ``a2aAllowedKey``) is.
+        return len(ws) > 1 and (name.isupper() or ws[-2] in KEY_QUALIFIERS)
     if last in SECRET_WORDS:
         return True
     if len(ws) >= 2 and ws[-2] in {"private", "api", "access", "secret", "signing", "encryption"} \
@@ -147,10 +157,17 @@ _PLACEHOLDER = re.compile(
 )
 
 
+_PLACEHOLDER_WORDS = frozenset({"dummy", "placeholder", "example", "fake", "notset", "unset", "redacted",
+                                "replace", "sample"})
+
+
 def is_placeholder(value: str) -> bool:
-    """Values that are obviously not a usable credential: empty, ``<your-token>``, ``xxx``, ``${X}``."""
+    """Values that are obviously not a usable credential: empty, ``<your-token>``, ``xxx``, ``${X}``,
+    ``dummyClientSecret``. ``changeme`` is *not* a placeholder: it is a password people deploy."""
     v = value.strip().strip("'\"")
-    return bool(_PLACEHOLDER.match(v)) or v.lower().startswith(("your", "insert", "enter ", "put "))
+    if bool(_PLACEHOLDER.match(v)) or v.lower().startswith(("your", "insert", "enter ", "put ")):
+        return True
+    return bool(set(words(v)) & _PLACEHOLDER_WORDS)
 
 
 def mask(secret: str) -> str:
@@ -212,23 +229,44 @@ def environment_of(value: str) -> str | None:
     return None
 
 
+_FLAG_PREFIXES = frozenset({"is", "in", "on", "running"})
+_FLAG_SUFFIXES = frozenset({"env", "environment", "mode", "build", "stage", "server"})
+
+
 @lru_cache(maxsize=8192)
 def flag_meaning(name: str) -> str | None:
     """What a boolean flag's *truth* means: ``isProd`` gives production, ``isDev``/``DEBUG`` not.
 
-    Judged on words: a flag that names a production environment is true in production; one that
-    names a development-like environment or debugging is true outside production.
+    The environment word must be what the flag is about: ``isProduction``, ``isLocalDevelopment``,
+    ``IS_PROD``, ``devMode``, ``__DEV__``; not ``isLocalSynced`` or ``useTestEmailService``. A
+    single lower-case word (``test``, ``preview``) is a local variable, not a flag.
     """
-    ws = words(name)
+    ws = list(words(name))
     if not ws:
         return None
-    if ws[0] in {"is", "in", "use", "enable", "enabled", "allow"} or len(ws) == 1 or ws[-1] in {"mode", "env"}:
-        body = set(ws)
-        if body & PRODUCTION_NAMES:
-            return "production"
-        if body & (NONPRODUCTION_NAMES | {"debug", "mock"}):
-            return "nonproduction"
+    if len(ws) == 1 and not name.strip("_").isupper():
+        return None
+    while len(ws) > 1 and ws[-1] in _FLAG_SUFFIXES:
+        ws.pop()
+    if len(ws) > 1 and ws[0] not in _FLAG_PREFIXES and len(words(name)) == len(ws):
+        return None
+    last = ws[-1]
+    if last in PRODUCTION_NAMES:
+        return "production"
+    if last in NONPRODUCTION_NAMES or last in {"debug", "mock", "debugging"}:
+        return "nonproduction"
     return None
+
+
+def ref_flag(ref: str) -> str:
+    """The flag name a dotted reference stands for: ``environment.production`` reads as
+    ``is_production`` (Angular's build flag), ``config.isProd`` as ``isProd``."""
+    parts = [p for p in ref.replace("()", "").split(".") if p]
+    leaf = parts[-1] if parts else ref
+    if len(parts) >= 2 and leaf.lower() in ENVIRONMENT_NAMES and \
+            set(words(parts[-2])) & {"env", "environment", "environments", "config", "settings"}:
+        return f"is_{leaf}"
+    return leaf
 
 
 @lru_cache(maxsize=8192)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, TypeVar
 
 from . import lexicon
-from .facts import ConfigBinding, ConfigUse, EnvBranch, FileFacts
+from .facts import ConfigBinding, ConfigUse, EnvBranch, EnvRead, EnvSource, FileFacts, Span
 
 F = TypeVar("F")
 
@@ -59,12 +59,37 @@ class Project:
             for fact in self.files[path].facts:
                 self._by_type[type(fact)].append(fact)
         self._imports = {path: dict(f.imports) for path, f in self.files.items()}
+        self.default_spans: set[Span] = set()  # literals that became env defaults here, not in a frontend
+        self._read_through_env_sources()
         self._bindings_by_owner: dict[tuple[str, str], ConfigBinding] = {}
         self._bindings_by_module: dict[tuple[str, str], ConfigBinding] = {}
         for b in self.facts(ConfigBinding):
             self._bindings_by_owner.setdefault((b.owner, b.attribute), b)
             self._bindings_by_module.setdefault((_module_key(b.span.path), b.attribute), b)
         self._branches: list[ResolvedBranch] | None = None
+        self._nonprod_regions: dict[str, list[Span]] | None = None
+
+    def _read_through_env_sources(self) -> None:
+        """``import env from "./environment"; env.SECRET_KEY``: reads through a module that exports
+        ``process.env`` become ``EnvRead`` facts of the importing file."""
+        sources = {(_module_key(s.span.path), s.export) for s in self.facts(EnvSource)}
+        if not sources:
+            return
+        extra = []
+        for use in self.facts(ConfigUse):
+            root, _, rest = use.ref.partition(".")
+            module = self._imports.get(use.span.path, {}).get(root)
+            if module is None or not rest or "." in rest:
+                continue
+            key = _module_key(module)
+            if (key, "default") in sources or (key, root) in sources:
+                extra.append(EnvRead(use.span, rest, use.default, f"{module} (process.env)"))
+                if use.default_span is not None:
+                    self.default_spans.add(use.default_span)
+        if extra:
+            reads = self._by_type[EnvRead] + extra
+            reads.sort(key=lambda r: r.span)
+            self._by_type[EnvRead] = reads
 
     def facts(self, kind: type[F]) -> list[F]:
         """All facts of one type, in path order then file order."""
@@ -118,7 +143,7 @@ class Project:
             return ResolvedBranch(branch, _arm(branch, flag))
         binding = self.binding_for(branch.ref, branch.span.path)
         if binding is None:
-            leaf = branch.ref.rsplit(".", 1)[-1]
+            leaf = lexicon.ref_flag(branch.ref)
             if branch.op in {"truthy", "falsy"} and not lexicon.is_environment_subject(leaf):
                 return None
             return ResolvedBranch(branch, _arm(branch, leaf if branch.op in {"truthy", "falsy"} else None))
@@ -133,12 +158,30 @@ class Project:
             resolved = dataclasses.replace(branch, subject=binding.name)
         flag = binding.name if resolved.op in {"truthy", "falsy"} else None
         if flag and lexicon.flag_meaning(binding.name) is None and not lexicon.is_debug_variable(binding.name):
-            flag = branch.ref.rsplit(".", 1)[-1]
+            flag = lexicon.ref_flag(branch.ref)
         return ResolvedBranch(resolved, _arm(resolved, flag), resolved_from=branch.ref)
+
+    def in_nonproduction_arm(self, span: Span) -> bool:
+        """True when ``span`` lies inside code that only runs outside production (a dev-only arm):
+        a local endpoint there is the development configuration, not a leak."""
+        if self._nonprod_regions is None:
+            regions: dict[str, list[Span]] = defaultdict(list)
+            for rb in self.branches():
+                b = rb.branch
+                region = b.then_span if rb.nonprod_arm == "then" else b.else_span if rb.nonprod_arm == "else" else None
+                if region is not None:
+                    regions[region.path].append(region)
+            self._nonprod_regions = dict(regions)
+        return any(_contains(r, span) for r in self._nonprod_regions.get(span.path, ()))
 
     def subject_of(self, rb: ResolvedBranch) -> str:
         """A display name: the variable, else the unresolved reference."""
         return rb.branch.subject or rb.branch.ref or "?"
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and \
+        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
 
 
 def _arm(branch: EnvBranch, flag: str | None) -> str | None:

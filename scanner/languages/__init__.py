@@ -21,6 +21,11 @@ FRONTENDS: dict[str, str] = {
     "typescript": "typescript",
     "tsx": "typescript",
     "javascript": "typescript",
+    "dockerfile": "dockerfile",
+    "compose": "compose",
+    "dotenv": "dotenv",
+    "yaml": "yaml",
+    "text": "text",
 }
 
 #: How many bytes are sniffed for NUL (binary) and for minified single lines.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .. import lexicon
 
 _MAX_DEPTH = 48
+_ENV_LEAF_WORDS = frozenset({"env", "environment", "stage", "mode", "tier", "deployment"})
 _MAX_ARM_NODES = 4000
 
 _EQ = {"===": "==", "==": "==", "!==": "!=", "!=": "!="}
@@ -28,7 +29,6 @@ PAIR_EFFECTS: dict[str, tuple[bool, str]] = {
     "httpOnly": (False, "insecure-cookie"),
     "rejectUnauthorized": (False, "tls-off"),
     "strictSSL": (False, "tls-off"),
-    "debug": (True, "debug-mode"),
     "introspection": (True, "debug-mode"),
     "playground": (True, "debug-mode"),
     "graphiql": (True, "debug-mode"),
@@ -160,7 +160,10 @@ def accept(atom: Atom, text: str | None = None) -> bool:
     """Keep atoms that are about environments: env-name values, env-like subjects, or presence."""
     if atom.op in {"==", "!="}:
         if lexicon.environment_of(atom.value or ""):
-            return True
+            if atom.subject:
+                return True
+            leaf = (atom.ref or "").rsplit(".", 1)[-1]
+            return lexicon.is_environment_subject(leaf) or bool(set(lexicon.words(leaf)) & _ENV_LEAF_WORDS)
         leaf = (atom.subject or (atom.ref or "")).rsplit(".", 1)[-1]
         return bool(atom.subject) and lexicon.is_env_name_variable(atom.subject) or \
             (not atom.subject and lexicon.is_environment_subject(leaf) and leaf.lower().endswith("env"))
@@ -339,6 +342,27 @@ def _is_auth_function(f, node) -> bool:
     return fn is not None and bool(set(lexicon.words(_function_name(f, fn))) & _AUTH_FUNCTION_WORDS)
 
 
+_DENIAL_NUMBERS = frozenset({"401", "403"})
+_DENIAL_WORDS = frozenset({"unauthorized", "unauthorised", "forbidden", "unauthenticated"})
+
+
+def _in_auth_middleware(f, node) -> bool:
+    """``next()`` skips authentication only inside auth middleware: a function named for auth, or
+    one that elsewhere denies with 401/403 (``res.status(401)``, ``UnauthorizedException``)."""
+    fn = _enclosing_function(node)
+    if fn is None:
+        return False
+    if set(lexicon.words(_function_name(f, fn))) & _AUTH_FUNCTION_WORDS:
+        return True
+    for n in _walk([fn], 3000):
+        if n.type == "number" and f.text(n) in _DENIAL_NUMBERS:
+            return True
+        if n.type in {"identifier", "property_identifier", "string_fragment"} and \
+                set(lexicon.words(f.text(n))) & _DENIAL_WORDS:
+            return True
+    return False
+
+
 def _pair_context_key(f, node) -> str | None:
     """The key of the object pair a (ternary-arm) value sits in: ``origin: cond ? a : "*"``."""
     current = node
@@ -415,7 +439,7 @@ def _call_effects(f, node, found: set[str]) -> None:
         return
     fn_text = f.text(fn)
     if fn.type == "identifier":
-        if fn_text == "next" and not args:
+        if fn_text == "next" and not args and _in_auth_middleware(f, node):
             found.add("auth-bypass")
         elif fn_text == "cors" and not args:
             found.add("cors-open")
@@ -487,6 +511,10 @@ def literal_context(f, node, value: str) -> tuple[str | None, str | None]:
         if parent is None:
             return "value", None
         t = parent.type
+        if t == "array" and "://" not in stripped and not any(c.isdigit() for c in stripped.rsplit(":", 1)[-1][:1]):
+            # ["www", "localhost", "mail"]: a word list (reserved names, allow-lists), not an endpoint
+            if ":" not in stripped:
+                return None, None
         if t in _TRANSPARENT or t in {"template_substitution", "array", "spread_element"}:
             current = parent
             continue

@@ -17,6 +17,7 @@ from ..facts import (
     ConfigBinding,
     ConfigUse,
     EnvBranch,
+    EnvSource,
     EnvRead,
     FileFacts,
     ImageRef,
@@ -120,6 +121,8 @@ class _File:
         self.helpers: dict[str, tuple[int, int | None]] = {}  # optional(name, fallback)
         self.consumed: set[int] = set()  # start bytes of literals already used as defaults
         self.fallback_var: str | None = None  # set by _climb: the variable a read falls back to
+        self.default_node = None  # set by _consume: the literal node a default came from
+        self.consuming = True  # False while judging config uses (their literals stay Literal facts)
         self._lines = src.split(b"\n")
 
     # ------------------------------------------------------------------ helpers
@@ -166,9 +169,10 @@ class _File:
                 self._read(node, name, via)
         for node in captures.get("const_value", ()):
             self._flag_local(node)
+        self._local_bindings(pairs.get(("guarded_key", "guarded_value"), ()))
         self._branches(captures, pairs)
-        self._literals(captures)
         self._config_uses(pairs.get(("use", "use_root"), ()))
+        self._literals(captures)
         for node in captures.get("script_check", ()):
             self.facts.append(Script(self.span(node), "runs as a standalone script (`require.main === module`)"))
 
@@ -184,7 +188,14 @@ class _File:
             if node.start_byte in seen:
                 continue
             seen.add(node.start_byte)
-            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", ".")))
+            self.fallback_var = None
+            self.default_node = None
+            self.consuming = False  # a config use's fallback stays a literal unless the project says env
+            default = self._climb(node)[0]
+            self.consuming = True
+            at = self.span(self.default_node) if default is not None and self.default_node is not None else None
+            self.fallback_var = None
+            self.facts.append(ConfigUse(self.span(node), self.text(node).replace("?.", "."), default, at))
 
     # ------------------------------------------------------------------ module structure
 
@@ -276,7 +287,8 @@ class _File:
         return None
 
     def _consume(self, node) -> None:
-        if node is None or node.start_byte in self.consumed:
+        self.default_node = node
+        if not self.consuming or node is None or node.start_byte in self.consumed:
             return
         self.consumed.add(node.start_byte)
         self._consume_consts(node)
@@ -329,11 +341,32 @@ class _File:
             target = parent.child_by_field_name("name")
             if target.type == "identifier":
                 self.env_aliases.add(self.text(target))
+                if _is_top_level_export(parent):
+                    self.facts.append(EnvSource(self.span(node), self.text(target)))
                 yield from self._alias_reads(self.text(target), node, via)
             elif target.type == "object_pattern":
                 self._destructured(target, via)
         elif parent.type == "arguments":
             self._schema_reads(parent.parent)
+            self._env_source(node)
+        else:
+            self._env_source(node)
+
+    def _env_source(self, node) -> None:
+        """``export default withSecrets(process.env)``: the module's export is the environment."""
+        current = node
+        for _ in range(_MAX_DEPTH):
+            parent = current.parent
+            if parent is None or parent.type in {"statement_block", "function_declaration", "arrow_function",
+                                                 "method_definition", "class_body"}:
+                return
+            if parent.type == "export_statement":
+                self.facts.append(EnvSource(self.span(node), "default"))
+                return
+            if parent.type == "variable_declarator" and _is_top_level_export(parent):
+                self.facts.append(EnvSource(self.span(node), self.text(parent.child_by_field_name("name"))))
+                return
+            current = parent
 
     def _alias_reads(self, alias: str, env_node, via: str):
         """``const env = process.env; env.PORT``: reads through an alias, found by a scoped walk."""
@@ -560,7 +593,10 @@ class _File:
                             self._consume(lit)
                         if self.fallback_var is None:
                             subject = effects.subject_of(self, right)
-                            self.fallback_var = subject[0] if subject and subject[0] else None
+                            self.fallback_var = (subject[0] or subject[1]) if subject else None
+                    current = parent
+                    continue
+                if op in {"||", "??"}:  # A || B || "x": B falls back to "x" too
                     current = parent
                     continue
                 break
@@ -608,7 +644,7 @@ class _File:
         if parent.type == "variable_declarator" and parent.child_by_field_name("value") == outer:
             target = parent.child_by_field_name("name")
             if target.type == "identifier":
-                self.env_locals[self.text(target)] = name
+                self.env_locals.setdefault(self.text(target), name)  # A || B: the local is A first
                 if _is_top_level_export(parent):
                     self.facts.append(ConfigBinding(self.span(node), "", self.text(target), name, default))
         owner, attribute = self._binding_path(outer)
@@ -725,8 +761,15 @@ class _File:
         self.facts.append(EnvBranch(
             self.span(where), atom.subject, atom.ref, atom.op, atom.value,
             then_fx, else_fx, effects.summarise(self, then_nodes), effects.summarise(self, else_nodes),
-            atom.presence,
+            atom.presence, self._region(then_nodes), self._region(else_nodes),
         ))
+
+    def _region(self, nodes) -> Span | None:
+        nodes = [n for n in nodes if n is not None]
+        if not nodes:
+            return None
+        first, last = self.span(nodes[0]), self.span(nodes[-1])
+        return Span(self.path, first.line, first.column, last.end_line, last.end_column)
 
     def _switch(self, value, seen: set[int]) -> None:
         inner = value.named_children[0] if value.named_children else None
@@ -793,6 +836,25 @@ class _File:
                 if leaf and value is not None and lexicon.is_secret_name(leaf) \
                         and lexicon.local_endpoint(value, hosts) is None:
                     self.facts.append(Literal(self.span(lit), value, "compare", leaf))
+        self._images_from_consts()
+
+    def _local_bindings(self, pairs) -> None:
+        """``{ redisUrl: eventsRedisUrl }`` where the local holds an env read (or a flag on one)."""
+        for key, value in pairs:
+            target = value if value.type == "identifier" else None
+            if target is None:
+                continue
+            local = self.text(target)
+            owner, attribute = self._binding_path(value)
+            if not attribute:
+                continue
+            if local in self.env_locals:
+                self.facts.append(ConfigBinding(self.span(value), owner, attribute, self.env_locals[local], None))
+            elif local in self.flag_locals:
+                subject, op, cmp = self.flag_locals[local]
+                self.facts.append(ConfigBinding(self.span(value), owner, attribute, subject, None, op, cmp))
+
+    def _images_from_consts(self) -> None:
         for name, node in self.const_nodes.items():
             value = self.evaluate(node)
             if value and lexicon.is_image_name(name) and node.start_byte not in self.consumed:

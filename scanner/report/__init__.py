@@ -9,6 +9,8 @@ from typing import Callable
 FORMATTERS: dict[str, str] = {
     "text": "text",
     "json": "json",
+    "sarif": "sarif",
+    "markdown": "markdown",
 }
 
 

@@ -17,8 +17,10 @@ from . import (
     sec001_dev_credential_default,
     sec002_literal_credential_compare,
     sec003_connection_string_password,
+    sec004_committed_credential,
     url001_local_endpoint_default,
     url002_local_endpoint_constant,
+    url003_local_endpoint_assignment,
 )
 
 REGISTRY: tuple[Rule, ...] = (
@@ -32,8 +34,10 @@ REGISTRY: tuple[Rule, ...] = (
     sec001_dev_credential_default.RULE,
     sec002_literal_credential_compare.RULE,
     sec003_connection_string_password.RULE,
+    sec004_committed_credential.RULE,
     url001_local_endpoint_default.RULE,
     url002_local_endpoint_constant.RULE,
+    url003_local_endpoint_assignment.RULE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in REGISTRY}

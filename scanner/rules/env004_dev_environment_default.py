@@ -31,6 +31,7 @@ from .. import lexicon
 from ..facts import EnvAssignment, EnvRead
 from ..findings import Hit, Level, Rule
 from ..project import Project
+from ._shared import ReadSpans
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
 
@@ -50,7 +51,10 @@ def check(project: Project) -> Iterator[Hit]:
         if _dev_default(read.name, read.default):
             yield Hit(read.span, f"`{read.name}` defaults to `{read.default}` when unset",
                       evidence=f"{read.name}={read.default}")
+    reads = ReadSpans(project)
     for assign in project.facts(EnvAssignment):
+        if assign.interpolated and reads.covers(assign):
+            continue  # the read inside it is reported
         if (assign.interpolated or assign.source == "dockerfile") and _dev_default(assign.name, assign.value):
             verb = "defaults to" if assign.interpolated else "is baked in as"
             yield Hit(assign.span, f"`{assign.name}` {verb} `{assign.value}`", evidence=f"{assign.name}={assign.value}")

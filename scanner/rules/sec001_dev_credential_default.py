@@ -29,9 +29,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import lexicon
-from ..facts import EnvAssignment, EnvRead
+from ..facts import EnvRead
 from ..findings import Hit, Level, Rule
 from ..project import Project
+from ._shared import defaulted_assignments
 
 
 def check(project: Project) -> Iterator[Hit]:
@@ -39,8 +40,8 @@ def check(project: Project) -> Iterator[Hit]:
         if _is_credential(read.name, read.default):
             yield Hit(read.span, f"`{read.name}` falls back to a literal credential `{lexicon.mask(read.default)}`",
                       evidence=f"{read.name}={read.default}", secrets=(read.default,))
-    for assign in project.facts(EnvAssignment):
-        if assign.interpolated and _is_credential(assign.name, assign.value):
+    for assign in defaulted_assignments(project):
+        if _is_credential(assign.name, assign.value):
             yield Hit(assign.span, f"`{assign.name}` defaults to a literal credential `{lexicon.mask(assign.value)}`",
                       evidence=f"{assign.name}={assign.value}", secrets=(assign.value,))
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import lexicon
-from ..facts import EnvAssignment, EnvRead
+from ..facts import EnvRead
 from ..findings import Hit, Level, Rule
 from ..project import Project
+from ._shared import defaulted_assignments
 
 
 def check(project: Project) -> Iterator[Hit]:
@@ -35,8 +36,8 @@ def check(project: Project) -> Iterator[Hit]:
         if read.default and (pw := lexicon.url_password(read.default)):
             yield Hit(read.span, f"The default of `{read.name}` embeds a password `{lexicon.mask(pw)}`",
                       evidence=f"{read.name}={read.default}", secrets=(pw,))
-    for assign in project.facts(EnvAssignment):
-        if assign.interpolated and assign.value and (pw := lexicon.url_password(assign.value)):
+    for assign in defaulted_assignments(project):
+        if assign.value and (pw := lexicon.url_password(assign.value)):
             yield Hit(assign.span, f"The default of `{assign.name}` embeds a password `{lexicon.mask(pw)}`",
                       evidence=f"{assign.name}={assign.value}", secrets=(pw,))
 

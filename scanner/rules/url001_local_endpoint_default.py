@@ -22,7 +22,8 @@ Require the variable outside development, and keep local defaults in `.env.devel
 
 ## Not flagged
 Bind addresses (`listen(port, "0.0.0.0")`), comparisons, `new URL(path, "http://localhost")`
-bases, comments, tests and docs (counted, not reported), non-local hosts.
+bases, code that only runs outside production (`if (isDev) { … }`), comments, tests and docs
+(counted, not reported), non-local hosts.
 """
 
 from __future__ import annotations
@@ -30,20 +31,21 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import lexicon
-from ..facts import EnvAssignment, EnvRead
+from ..facts import EnvRead
 from ..findings import Hit, Level, Rule
 from ..project import Project
-from ._shared import extra_hosts
+from ._shared import defaulted_assignments, extra_hosts
 
 
 def check(project: Project) -> Iterator[Hit]:
     hosts = extra_hosts(project)
     for read in project.facts(EnvRead):
-        if read.default is not None and (host := lexicon.local_endpoint(read.default, hosts)):
+        if read.default is not None and (host := lexicon.local_endpoint(read.default, hosts)) \
+                and not project.in_nonproduction_arm(read.span):
             yield Hit(read.span, f"`{read.name}` falls back to local endpoint `{host}`",
                       evidence=f"{read.name}={read.default}", secrets=_secrets(read.default))
-    for assign in project.facts(EnvAssignment):
-        if assign.interpolated and assign.value and (host := lexicon.local_endpoint(assign.value, hosts)):
+    for assign in defaulted_assignments(project):
+        if assign.value and (host := lexicon.local_endpoint(assign.value, hosts)):
             yield Hit(assign.span, f"`{assign.name}` defaults to local endpoint `{host}`",
                       evidence=f"{assign.name}={assign.value}", secrets=_secrets(assign.value))
 

@@ -19,7 +19,8 @@ Read the endpoint from configuration and require it outside development.
 ## Not flagged
 Bind addresses (`listen(port, "0.0.0.0")`, `uvicorn.run(host="0.0.0.0")`), comparisons
 (`origin === "http://localhost:3000"`), URL bases (`new URL(path, "http://localhost")`), log
-messages, comments, tests and docs.
+messages, word lists (`["www", "localhost"]`), code that only runs outside production
+(`if (!isProd) csp.push("localhost:3001")`), comments, tests and docs.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ._shared import extra_hosts
 def check(project: Project) -> Iterator[Hit]:
     hosts = extra_hosts(project)
     for lit in project.facts(Literal):
-        if lit.context != "value":
+        if lit.context != "value" or lit.span in project.default_spans or project.in_nonproduction_arm(lit.span):
             continue
         host = lexicon.local_endpoint(lit.value, hosts)
         if host:

@@ -1,0 +1,52 @@
+"""Generic text frontend: local endpoints and images become hotspots."""
+
+from ._frontend import facts
+
+
+def hot(src, path="README.md"):
+    return [f[2:] for f in facts("text", src, path)]
+
+
+def test_local_urls():
+    assert hot("Open http://localhost:4000/health or http://127.0.0.1:3001.\n") == [
+        ("http://localhost:4000/health", "url"), ("http://127.0.0.1:3001", "url")]
+
+
+def test_bare_host_needs_a_port():
+    assert hot("Rivet listens on localhost:6420; listening on localhost is fine.\n") == [("localhost:6420", "url")]
+
+
+def test_remote_urls_are_not_hotspots():
+    assert hot("See https://example.com/docs and http://rivet:6420.\n") == []
+
+
+def test_connection_string():
+    assert hot("psql postgres://postgres:postgres@localhost:5432/growqr\n", "Makefile") == [
+        ("postgres://postgres:postgres@localhost:5432/growqr", "url")]
+
+
+def test_images_in_context():
+    src = "docker run --rm -p 8080:80 nginx:latest\ndocker pull ghcr.io/anomalyco/opencode:latest\nFROM node:20-alpine\n"
+    assert hot(src, "scripts/build.sh") == [
+        ("nginx:latest", "image"), ("ghcr.io/anomalyco/opencode:latest", "image"), ("node:20-alpine", "image")]
+
+
+def test_registry_image_in_prose():
+    assert hot("The image growqr/opencode:dev is used in dev.\n") == [("growqr/opencode:dev", "image")]
+
+
+def test_file_line_references_are_not_images():
+    assert hot("See src/config.ts:42 and docs/guide.md:10, key:value, 12:30.\n") == []
+
+
+def test_json_values():
+    assert hot('{"proxy": "http://localhost:4000", "image": "node:20"}\n', "package.json") == [
+        ("http://localhost:4000", "url")]
+
+
+def test_prose_and_python_from_are_not_images():
+    assert hot("From here, make one cluster per region.\nfrom math import sqrt\n") == []
+
+
+def test_flag_values_are_not_images():
+    assert hot("kubectl --token=foo/system:masters create -f roles.yaml\n", "README.md") == []

@@ -1,0 +1,111 @@
+"""TypeScript/JavaScript frontend: this source gives these facts."""
+
+from __future__ import annotations
+
+from scanner.facts import ConfigBinding, EnvBranch, EnvRead, EnvSource, ImageRef, Literal, Script
+from scanner.languages import ExtractOptions, extract_bytes
+
+
+def facts(source: str, path: str = "src/a.ts", kind: str = "typescript"):
+    return extract_bytes(path, source.encode(), ExtractOptions(kind)).facts
+
+
+def reads(source: str, **kw) -> list[tuple[str, str | None, str]]:
+    return [(f.name, f.default, f.via) for f in facts(source, **kw) if isinstance(f, EnvRead)]
+
+
+def test_member_and_subscript_reads() -> None:
+    assert reads('const a = process.env.A; const b = process.env["B"];') == [
+        ("A", None, "process.env"), ("B", None, "process.env")]
+
+
+def test_fallbacks_or_nullish_ternary_and_wrappers() -> None:
+    assert reads('x = process.env.A || "a"') == [("A", "a", "process.env")]
+    assert reads('x = process.env.A ?? `b`') == [("A", "b", "process.env")]
+    assert reads('x = process.env.A ? process.env.A : "c"')[0] == ("A", "c", "process.env")
+    assert reads('x = Number(process.env.PORT) || 4000') == [("PORT", "4000", "process.env")]
+    assert reads('x = parseInt(process.env.N ?? "10", 10)') == [("N", "10", "process.env")]
+    assert reads('x = (process.env.A || "").trim()') == [("A", "", "process.env")]
+
+
+def test_defaults_resolve_named_constants_and_templates() -> None:
+    src = 'const HOST = "127.0.0.1"; const PORT = 80; x = process.env.U ?? `http://${HOST}:${PORT}`;'
+    assert reads(src) == [("U", "http://127.0.0.1:80", "process.env")]
+
+
+def test_destructuring_aliases_and_other_runtimes() -> None:
+    assert reads('const { PORT = "4000", HOST } = process.env;') == [
+        ("PORT", "4000", "process.env"), ("HOST", None, "process.env")]
+    assert reads('const env = process.env; x = env.A ?? "z";') == [("A", "z", "process.env")]
+    assert reads('x = import.meta.env.VITE_A') == [("VITE_A", None, "import.meta.env")]
+    assert reads('x = Bun.env.B') == [("B", None, "Bun.env")]
+    assert reads('x = Deno.env.get("D")') == [("D", None, "Deno.env")]
+
+
+def test_env_helper_functions_and_config_libraries() -> None:
+    src = 'function opt(name, d) { return process.env[name] ?? d } const u = opt("URL", "http://x");'
+    assert ("URL", "http://x", "opt") in reads(src)
+    src = 'const e = cleanEnv(process.env, { PORT: port({ default: 3000 }), KEY: str() });'
+    assert reads(src) == [("PORT", "3000", "envalid"), ("KEY", None, "envalid")]
+    src = 'const s = z.object({ A: z.string().default("x"), B: z.string() }); s.parse(process.env);'
+    assert reads(src) == [("A", "x", "zod"), ("B", None, "zod")]
+    assert reads('this.configService.get("DB_URL", "sqlite://x")') == [("DB_URL", "sqlite://x", "ConfigService")]
+
+
+def test_config_object_bindings_and_derived_flags() -> None:
+    src = 'export const config = { nodeEnv: process.env.NODE_ENV ?? "development", ' \
+          'db: { url: process.env.DATABASE_URL }, isProduction: process.env.NODE_ENV === "production" };'
+    bindings = {(b.owner, b.attribute, b.name, b.op, b.value) for b in facts(src) if isinstance(b, ConfigBinding)}
+    assert ("config", "nodeEnv", "NODE_ENV", None, None) in bindings
+    assert ("config", "db.url", "DATABASE_URL", None, None) in bindings
+    assert ("config", "isProduction", "NODE_ENV", "==", "production") in bindings
+
+
+def test_branch_on_local_flag_with_effects() -> None:
+    src = '''const isProd = process.env.NODE_ENV === "production";
+function auth(req, res, next) { if (!isProd) return next(); return res.status(401).end(); }'''
+    (branch,) = [f for f in facts(src) if isinstance(f, EnvBranch)]
+    assert (branch.subject, branch.op, branch.value) == ("NODE_ENV", "!=", "production")
+    assert branch.then_effects == ("auth-bypass",)
+    assert branch.span.line == 2
+
+
+def test_presence_check_and_unresolved_ref() -> None:
+    src = 'import { config } from "./config";\nif (process.env.RIVET) a(); if (config.isDev) b();'
+    branches = [f for f in facts(src) if isinstance(f, EnvBranch)]
+    assert [(b.subject, b.ref, b.op, b.presence) for b in branches] == [
+        ("RIVET", None, "truthy", True), ("", "config.isDev", "truthy", False)]
+
+
+def test_literal_contexts() -> None:
+    src = '''app.listen(1, "0.0.0.0");
+if (o === "http://localhost:3") {}
+const u = "http://localhost:4";
+console.log("http://localhost:5");'''
+    lits = [(f.context, f.span.line) for f in facts(src) if isinstance(f, Literal)]
+    assert lits == [("bind", 1), ("compare", 2), ("value", 3), ("log", 4)]
+
+
+def test_image_defaults_scripts_and_env_sources() -> None:
+    src = 'const i = process.env.OPENCODE_IMAGE ?? "growqr/opencode:dev";\nif (require.main === module) main();'
+    found = facts(src)
+    (img,) = [f for f in found if isinstance(f, ImageRef)]
+    assert (img.name, img.tag) == ("growqr/opencode", "dev")
+    assert any(isinstance(f, Script) for f in found)
+    assert [f.export for f in facts("export default wrap(process.env);") if isinstance(f, EnvSource)] == ["default"]
+
+
+def test_columns_count_code_points() -> None:
+    (read,) = [f for f in facts('const é = "ü"; x = process.env.A;') if isinstance(f, EnvRead)]
+    assert read.span.column == 20
+
+
+def test_comments_are_not_facts_and_jsx_parses() -> None:
+    assert reads('// process.env.A || "x"\n/* process.env.B */') == []
+    assert reads('const C = () => <div>{process.env.A}</div>;', path="a.tsx", kind="tsx") == [("A", None, "process.env")]
+
+
+def test_syntax_error_is_a_diagnostic_and_readable_parts_are_kept() -> None:
+    result = extract_bytes("a.ts", b'x = process.env.A ?? "b";\nconst = = ;', ExtractOptions("typescript"))
+    assert [d[0] for d in result.diagnostics] == ["parse-error"]
+    assert any(isinstance(f, EnvRead) and f.name == "A" for f in result.facts)
