@@ -166,6 +166,11 @@ def _encodings(tree: HostileTree) -> None:
     tree.write("src/utf8-bom.ts", b"\xef\xbb\xbf" + bom8[0].encode() + b"\n")
     tree.expect("src/utf8-bom.ts", 1, bom8[1], "URL001")
 
+    # Trojan Source: bidi overrides and a C1 CSI in the line a finding quotes (SARIF snippets).
+    trojan, tcol = url_line("TROJAN_URL")
+    tree.write("src/trojan.ts", trojan + " // \u202e }\u2066 \x9b31m\n")
+    tree.expect("src/trojan.ts", 1, tcol, "URL001")
+
     # A text file with stray NUL bytes: read as text, said so, findings kept.
     nul_a, nul_col = url_line("NUL_A_URL")
     nul_b, _ = url_line("NUL_B_URL")
@@ -272,7 +277,8 @@ def _symlinks(tree: HostileTree) -> None:
 
 #: File names a terminal must not interpret; each file holds one finding.
 ODD_NAMES = ("with space.ts", "new\nline.ts", "naïve-日本.ts", "-rf.ts", "\x1b[31mred\x1b[0m.ts",
-             "tab\there.ts", "\u202egnp.ts", "\x07bell.ts", "\x9b31mcsi.ts", "line\u2028sep.ts")
+             "tab\there.ts", "\u202egnp.ts", "\x07bell.ts", "\x9b31mcsi.ts", "line\u2028sep.ts",
+             "back`tick.ts", "pipe|name.ts", "[link](evil) <b>.ts")
 
 
 def _names(tree: HostileTree) -> None:

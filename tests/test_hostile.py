@@ -17,26 +17,33 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
 
 import scanner.engine
 from scanner.cli import cli
-from scanner.report import FORMATTERS
 from scanner.report._sanitize import clean
 
 from .hostile import OUTSIDE_MARKER, SECRETS, HostileTree, build, restore_permissions, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = sorted(FORMATTERS)
+SCAN_FORMATS = list(next(p for p in cli.commands["scan"].params if p.name == "fmt").type.choices)
+#: Every output: each scan format, the Markdown matrix (`report`), and two variants of the scan.
+COMMANDS: dict[str, tuple[tuple[str, ...], dict]] = {
+    **{fmt: (("scan", "--format", fmt), {}) for fmt in SCAN_FORMATS},
+    **({"markdown": (("report",), {})} if "report" in cli.commands else {}),
+    "debug": (("scan", "--format", "text", "--debug"), {}),
+    "ascii-locale": (("scan", "--format", "json"), {"PYTHONIOENCODING": "ascii"}),
+}
+ALL_RUNS = list(COMMANDS)
 #: Only a hang guard: the whole tree scans in about a second; a hang fails instead of blocking CI.
 HANG_GUARD = 300
 
 
 @dataclass
 class Run:
-    fmt: str
     returncode: int
     stdout: str
     stderr: str
@@ -51,8 +58,7 @@ def run_cli(*args: str, timeout: float = HANG_GUARD, env: dict | None = None) ->
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "scanner", *args], cwd=ROOT, capture_output=True,
                           timeout=timeout, env={**_env(), **(env or {})})
-    return Run(args[args.index("--format") + 1] if "--format" in args else "text", proc.returncode,
-               proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"), time.monotonic() - started)
+    return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"), time.monotonic() - started)
 
 
 def _env() -> dict:
@@ -70,16 +76,13 @@ def tree(tmp_path_factory) -> HostileTree:
 
 @pytest.fixture(scope="module")
 def scans(tree: HostileTree) -> dict[str, Run]:
-    """One scan per format, plus ``--debug``; the tree's listing is taken before and after."""
+    """One run per output; the tree's listing is taken before and after."""
     before = snapshot(tree.root)
-    runs = {fmt: run_cli("scan", str(tree.root), "--format", fmt, "--no-progress") for fmt in FORMATS}
-    runs["debug"] = run_cli("scan", str(tree.root), "--format", "text", "--debug", "--no-progress")
-    runs["ascii-locale"] = run_cli("scan", str(tree.root), "--format", "json", env={"PYTHONIOENCODING": "ascii"})
+    runs = {}
+    for name, ((command, *options), env) in COMMANDS.items():
+        runs[name] = run_cli(command, str(tree.root), *options, "--no-progress", env=env)
     runs["_before"], runs["_after"] = before, snapshot(tree.root)  # type: ignore[assignment]
     return runs
-
-
-ALL_RUNS = [*FORMATS, "debug", "ascii-locale"]
 
 
 # --- every format: it finishes, and says what it skipped --------------------------------------
@@ -127,6 +130,52 @@ def test_json_keeps_healthy_findings(scans, tree: HostileTree) -> None:
         assert diagnosed or found, path
 
 
+def _sarif(scans) -> dict:
+    if "sarif" not in scans:
+        pytest.skip("no SARIF output yet")
+    return json.loads(scans["sarif"].stdout)
+
+
+def test_sarif_keeps_healthy_findings(scans, tree: HostileTree) -> None:
+    run = _sarif(scans)["runs"][0]
+    got = set()
+    for r in run["results"]:
+        loc = r["locations"][0]["physicalLocation"]
+        got.add((unquote(loc["artifactLocation"]["uri"]), loc["region"]["startLine"], loc["region"]["startColumn"],
+                 r["ruleId"]))
+    assert not tree.findings - got, sorted(tree.findings - got)
+
+
+def test_sarif_notifications_name_the_file_and_reason(scans, tree: HostileTree) -> None:
+    notes = _sarif(scans)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    got = {(unquote(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]), n["descriptor"]["id"])
+           for n in notes if n.get("locations")}
+    for path, codes in tree.diagnostics.items():
+        assert any((path, code) in got for code in codes), (path, codes)
+
+
+def test_sarif_snippets_match_their_regions(scans, tree: HostileTree) -> None:
+    """Snippets are re-read from disk: CR files, UTF-16 and bad bytes must still line up."""
+    run = _sarif(scans)["runs"][0]
+    checked = 0
+    for r in run["results"]:
+        loc = r["locations"][0]["physicalLocation"]
+        path = unquote(loc["artifactLocation"]["uri"])
+        if path.startswith("src/eol-") or path.startswith("src/utf16") or path == "src/invalid-utf8.ts":
+            assert loc["region"]["snippet"]["text"].startswith("process.env."), (path, loc["region"])
+            checked += 1
+    assert checked >= 10
+
+
+def test_markdown_code_spans_hold_odd_names(scans) -> None:
+    if "markdown" not in scans:
+        pytest.skip("no Markdown report yet")
+    text = scans["markdown"].stdout
+    assert "``names/back`tick.ts``" in text  # a longer fence: the backtick cannot end the span
+    assert "`names/[link](evil) <b>.ts`" in text
+    assert "](evil)" not in text.replace("`names/[link](evil) <b>.ts`", "")
+
+
 def test_skipped_files_give_no_findings(scans) -> None:
     doc = json.loads(scans["json"].stdout)
     skipped = {d["path"] for d in doc["diagnostics"] if d["message"].startswith("skipped")}
@@ -171,7 +220,7 @@ def test_no_planted_credential_in_any_output(scans, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ALL_RUNS)
-def test_no_terminal_control_characters_from_file_names(scans, name: str) -> None:
+def test_no_terminal_control_characters(scans, name: str) -> None:
     run = scans[name]
     streams = [run.stderr] + ([run.stdout] if name != "ascii-locale" else [])
     for stream in streams:
