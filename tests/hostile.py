@@ -28,6 +28,11 @@ SECRETS = {
     "python": "planted-django-Tf6yU1oAx",
     "yaml-broken": "planted-broken-Jc5vB7nMq",
     "dotenv-broken": "planted-unterminated-Gh2kD9",
+    "url-password": "planted-pw-Wq4eR6tY",
+    "compose-default": "planted-default-Lp0oI9uY",
+    "docker-env": "planted-docker-Mn3bV5cX",
+    "k8s-env": "planted-k8s-Zx7cV2bN",
+    "dotenv-pasted": "sk_live_51HxPlantedPasteQ9",  # a key pasted on a line of its own
 }
 #: Appears only in files outside the root; seeing it in any output means the scan left the root.
 OUTSIDE_MARKER = "OUTSIDE_ONLY_URL"
@@ -117,11 +122,18 @@ def _healthy(tree: HostileTree) -> None:
     # A git exclude file that is a symlink out of the root, ignoring every .ts: must not be read.
     (tree.root / ".git" / "info").mkdir(parents=True)
     os.symlink(tree.outside / "exclude", tree.root / ".git" / "info" / "exclude")
+    tree.write("app/settings.py", f'import os\n\nSECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "{SECRETS["python"]}")\n')
     if has_frontend("python"):
-        text = f'import os\n\nSECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "{SECRETS["python"]}")\n'
-    else:
-        text = f'import os\nSECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "{SECRETS["python"]}")\n'
-    tree.write("app/settings.py", text)
+        tree.expect("app/settings.py", 3, 14, "SEC001")
+    db = f'export const db = process.env.DATABASE_URL ?? "postgres://app:{SECRETS["url-password"]}@localhost:5432/app";'
+    tree.write("src/db.ts", db + "\n")
+    tree.expect("src/db.ts", 1, 19, "SEC003")
+    tree.expect("src/db.ts", 1, 19, "URL001")
+    tree.write("deploy/secret-env.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
+               "  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1.2.3\n"
+               f"          env:\n            - name: API_SECRET\n              value: {SECRETS['k8s-env']}\n")
+    if has_frontend("yaml"):
+        tree.expect("deploy/secret-env.yaml", 12, 21, "SEC004")
 
 
 def _line_endings(tree: HostileTree) -> None:
@@ -234,22 +246,28 @@ def _structured(tree: HostileTree) -> None:
         tree.expect_diagnostic("deploy/broken.yaml", "parse-error")
 
     tree.write("docker-compose.yml", "services:\n  db:\n    image: postgres:latest\n    environment:\n"
-               f"      POSTGRES_PASSWORD: {SECRETS['compose']}\n      POSTGRES_USER: app\n")
+               f"      POSTGRES_PASSWORD: {SECRETS['compose']}\n      POSTGRES_USER: app\n"
+               f"      API_TOKEN: ${{API_TOKEN:-{SECRETS['compose-default']}}}\n")
     if has_frontend("compose"):
         tree.expect("docker-compose.yml", 3, 12, "IMG001")
+        tree.expect("docker-compose.yml", 5, 7, "SEC004")
+        tree.expect("docker-compose.yml", 7, 18, "SEC001")
 
     cont = "".join(f"    step-{i} \\\n" for i in range(DOCKER_CONTINUATIONS))
     tree.write("Dockerfile", "FROM node:latest AS build\nRUN echo start \\\n" + cont + "    done\n"
-               "FROM redis:dev\n")
+               "FROM redis:dev\n"
+               f"ENV SERVICE_TOKEN={SECRETS['docker-env']}\n")
     if has_frontend("dockerfile"):
         tree.expect("Dockerfile", 1, 6, "IMG001")
         tree.expect("Dockerfile", DOCKER_CONTINUATIONS + 4, 6, "IMG003")
+        tree.expect("Dockerfile", DOCKER_CONTINUATIONS + 5, 5, "SEC004")
 
     tree.write(".env", "DATABASE_URL=postgres://localhost:5432/app\n"
                f"STRIPE_API_KEY={SECRETS['dotenv']}\n"
-               f'BROKEN_TOKEN="{SECRETS["dotenv-broken"]}\nAFTER=1\n')
+               f'BROKEN_TOKEN="{SECRETS["dotenv-broken"]}\n{SECRETS["dotenv-pasted"]}\nAFTER=1\n')
     if has_frontend("dotenv"):
         tree.expect_diagnostic(".env", "parse-error")
+        tree.expect(".env", 2, 1, "SEC004")
 
 
 def _symlinks(tree: HostileTree) -> None:

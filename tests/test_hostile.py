@@ -428,3 +428,49 @@ def test_output_to_a_missing_directory_is_an_error_not_a_crash(tmp_path: Path) -
     run = run_cli("scan", str(root), "--output", str(tmp_path / "nope" / "r.txt"))
     assert run.returncode == 2
     assert run.stderr.strip().splitlines()[-1].startswith("envmatrix: error: cannot write ")
+
+
+# --- a crash inside a frontend or a rule never quotes the scanned file -------------------------
+
+def _every_output(root: Path) -> list[list[str]]:
+    runs = [["scan", str(root), "--format", fmt, "--debug", "--jobs", "1"] for fmt in SCAN_FORMATS]
+    if "report" in cli.commands:
+        runs.append(["report", str(root), "--debug"])
+    return runs
+
+
+def test_frontend_crash_is_a_diagnostic_without_the_file_text(monkeypatch, tmp_path: Path) -> None:
+    import scanner.languages.typescript as typescript
+
+    root = _small_tree(tmp_path)
+    secret = SECRETS["ts-default"]
+
+    def crash(path, text, options):
+        raise ValueError(f"unexpected token near {secret!r}")  # parsers do quote their input
+
+    monkeypatch.setattr(typescript, "extract", crash)
+    for args in _every_output(root):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in (0, 1), result.output
+        assert secret not in result.stdout + result.stderr, args
+        assert "src/a.ts: frontend-error: typescript frontend failed: ValueError at " in result.stderr
+
+
+def test_rule_crash_is_exit_2_without_the_values_it_held(monkeypatch, tmp_path: Path) -> None:
+    import dataclasses
+
+    import scanner.rules
+
+    root = _small_tree(tmp_path)
+    secret = SECRETS["ts-compare"]
+
+    def crash(project):
+        raise KeyError(secret)
+
+    first = dataclasses.replace(scanner.rules.REGISTRY[0], check=crash)
+    monkeypatch.setattr(scanner.rules, "REGISTRY", (first, *scanner.rules.REGISTRY[1:]))
+    for args in _every_output(root):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert secret not in result.stdout + result.stderr, args
+        assert f"rule-error: {first.code} failed: KeyError at " in result.stderr
