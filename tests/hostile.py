@@ -245,6 +245,21 @@ def _structured(tree: HostileTree) -> None:
     if has_frontend("yaml"):
         tree.expect_diagnostic("deploy/broken.yaml", "parse-error")
 
+    tree.write("deploy/deep-flow.yaml", "kind: ConfigMap\ndata:\n  x: " + "[" * 5000 + "]" * 5000 + "\n")
+    tree.write("deploy/deep-block.yaml", "kind: ConfigMap\ndata:\n"
+               + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(400)))
+    tree.write("deploy/aliases.yaml", "kind: ConfigMap\ndata:\n  a: &a x\n  b: [" + "*a," * 20000 + "*a]\n")
+    if has_frontend("yaml"):
+        tree.expect_diagnostic("deploy/deep-flow.yaml", "parse-error", "yaml-too-deep")
+        tree.expect_diagnostic("deploy/deep-block.yaml", "yaml-too-deep")
+        tree.expect_diagnostic("deploy/aliases.yaml", "yaml-too-many-aliases")
+    # Merge keys nested eleven deep, nine wide: 9**11 keys to anything that expands them.
+    bomb = ["x-a0: &a0 {A: 1}"]
+    bomb += [f"x-a{i}: &a{i}\n  <<: [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 12)]
+    tree.write("compose.bomb.yaml", "\n".join(bomb) + "\nservices:\n  web:\n    <<: *a11\n    image: nginx:latest\n")
+    if has_frontend("compose"):
+        tree.expect("compose.bomb.yaml", 27, 12, "IMG001")
+
     tree.write("docker-compose.yml", "services:\n  db:\n    image: postgres:latest\n    environment:\n"
                f"      POSTGRES_PASSWORD: {SECRETS['compose']}\n      POSTGRES_USER: app\n"
                f"      API_TOKEN: ${{API_TOKEN:-{SECRETS['compose-default']}}}\n")

@@ -234,7 +234,7 @@ def test_text_output_is_one_line_per_finding(scans) -> None:
     count = int(lines[-1].split()[1])
     assert len(lines) == count + 1
     assert all(line.split(":", 1)[0].startswith(("src/", "names/", "app/", "deploy/", "locked/", "Dockerfile",
-                                                 "docker-compose.yml", ".env"))
+                                                 "docker-compose.yml", "compose.bomb.yaml", ".env"))
                for line in lines[:-1])
 
 
@@ -474,3 +474,24 @@ def test_rule_crash_is_exit_2_without_the_values_it_held(monkeypatch, tmp_path: 
         assert result.exit_code == 2, (args, result.output)
         assert secret not in result.stdout + result.stderr, args
         assert f"rule-error: {first.code} failed: KeyError at " in result.stderr
+
+
+# --- the README's diagnostics table is the truth -----------------------------------------------
+
+def _readme_diagnostics() -> dict[str, str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- diagnostics-table:start -->")
+    end = readme.index("<!-- diagnostics-table:end -->")
+    rows = [line.split("|")[1:-1] for line in readme[start:end].splitlines() if line.startswith("| `")]
+    return {cells[0].strip().strip("`"): cells[1].strip() for cells in rows}
+
+
+#: Codes the hook and crash tests above produce, which the hostile tree alone cannot.
+_INJECTED = {"vanished", "unreadable", "special-file", "symlink", "frontend-error", "rule-error"}
+
+
+def test_readme_documents_every_diagnostic_code_with_its_level(scans) -> None:
+    documented = _readme_diagnostics()
+    seen = {(d["code"], d["level"]) for d in json.loads(scans["json"].stdout)["diagnostics"]}
+    assert {code for code, _ in seen} | _INJECTED <= set(documented), sorted({c for c, _ in seen} - set(documented))
+    assert not [(code, level) for code, level in seen if documented[code] != level]
