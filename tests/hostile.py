@@ -183,6 +183,11 @@ def _encodings(tree: HostileTree) -> None:
     tree.write("src/trojan.ts", trojan + " // \u202e }\u2066 \x9b31m\n")
     tree.expect("src/trojan.ts", 1, tcol, "URL001")
 
+    # Identifiers are text from the file too: an env name holding an escape sequence and a newline.
+    evil = 'export const e = process.env["EVIL\x1b[2J\x1b]0;pwned\x07_URL"] ?? "http://localhost:1";'
+    tree.write("src/evil-name.ts", evil + "\n")
+    tree.expect("src/evil-name.ts", 1, evil.index("process") + 1, "URL001")
+
     # A text file with stray NUL bytes: read as text, said so, findings kept.
     nul_a, nul_col = url_line("NUL_A_URL")
     nul_b, _ = url_line("NUL_B_URL")

@@ -62,7 +62,8 @@ def render(result: ScanResult, root_name: str | None = None, commit: str | None 
         _target_matrix(view),
         _footer(),
     ]
-    return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+    document = "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+    return _CONTROL.sub("?", document)  # a safety net: nothing of ours needs a control character
 
 
 def stale_diff(on_disk: str, regenerated: str, name: str) -> str:
@@ -149,7 +150,7 @@ def dev_default(name: str, value: str) -> str | None:
     """Why a default (as shown, masked) is for development only, in a few words; None when it is not."""
     host = lexicon.local_endpoint(value)
     if host:
-        return f"local endpoint `{host}`"
+        return f"local endpoint {_code(host)}"
     if lexicon.is_secret_name(name) and value and not lexicon.is_placeholder(value):
         return "literal credential"
     if lexicon.is_env_name_variable(name) and lexicon.environment_of(value) == "nonproduction":
@@ -203,7 +204,7 @@ def concerns(view: _View, v: Variable) -> list[str]:
         if lexicon.url_password(value):
             out.append("default embeds a password")
     for fallback in _fallbacks(v):
-        out.append(f"falls back to `{fallback}`")
+        out.append(f"falls back to {_code(fallback)}")
     presence = _presence_paths(view, v.name)
     if presence:
         out.append("disabled unless set (presence check at " + _places(presence) + ")")
@@ -277,25 +278,25 @@ def _inventory_table(view: _View) -> str:
     if not view.inventory.variables:
         rows.append("| — | no environment variables found | | | | |")
     for area, variables in view.areas():
-        names = ", ".join(f"`{v.name}`" for v in variables)
+        names = ", ".join(_code(v.name) for v in variables)
         defaults = "<br>".join(d for d in (_defaults_of(v) for v in variables) if d) or "none"
         read_at = _places_by_file([r for v in variables for r in v.reads]) or "—"
         set_in = _places_by_file([s for v in variables for s in v.sets]) or "—"
-        concern = "<br>".join(f"`{v.name}`: {'; '.join(c)}" for v in variables if (c := concerns(view, v))) or "—"
+        concern = "<br>".join(f"{_code(v.name)}: {'; '.join(c)}" for v in variables if (c := concerns(view, v))) or "—"
         rows.append(_row(clean(area), names, defaults, read_at, set_in, concern))
     return "\n".join(rows)
 
 
 def _defaults_of(v: Variable) -> str | None:
     shown = [_value(d) for d in v.defaults]
-    fallbacks = [f"`{f}`" for f in _fallbacks(v)]
+    fallbacks = [_code(f) for f in _fallbacks(v)]
     if fallbacks:
         text = "falls back to " + ", ".join(fallbacks) + (", then " + " / ".join(shown) if shown else "")
     elif shown:
         text = " / ".join(shown)
     else:
         return None
-    return f"`{v.name}`: {text}"
+    return f"{_code(v.name)}: {text}"
 
 
 def _places_by_file(items: list[dict]) -> str:
@@ -413,8 +414,8 @@ def _reads_sentence(view: _View, path: str, items: list[tuple[Variable, dict]]) 
         defaults = [r["default"] for w, r in items if w.name == name and r["default"] is not None]
         why = next((dev_default(name, d) for d in defaults if dev_default(name, d)), None)
         fallbacks = sorted({r["fallback"] for w, r in items if w.name == name and r.get("fallback")})
-        note = f" ({why} default)" if why else (f" (falls back to `{fallbacks[0]}`)" if fallbacks else "")
-        described.append(f"`{v.name}`{note}")
+        note = f" ({why} default)" if why else (f" (falls back to {_code(fallbacks[0])})" if fallbacks else "")
+        described.append(f"{_code(v.name)}{note}")
     return f"{verb} " + _join(described) + "."
 
 
@@ -488,13 +489,13 @@ def _hotspots(view: _View) -> str:
                     (r["path"], r["line"]) in image_at for r in v.reads if r["default"] == value):
                 continue  # listed above as an image
             if lexicon.url_password(value):
-                bullets.append(f"`{v.name}` default embeds the password {_value(lexicon.url_password(value))}{where}.")
+                bullets.append(f"{_code(v.name)} default embeds the password {_value(lexicon.url_password(value))}{where}.")
             if why == "literal credential":
-                bullets.append(f"`{v.name}` falls back to a literal credential {_value(value)}{where}.")
+                bullets.append(f"{_code(v.name)} falls back to a literal credential {_value(value)}{where}.")
             elif why and not why.startswith("local endpoint"):
-                bullets.append(f"`{v.name}` defaults to {_value(value)} ({why}){where}.")
+                bullets.append(f"{_code(v.name)} defaults to {_value(value)} ({why}){where}.")
             elif not why and value and lexicon.words(v.name) and lexicon.words(v.name)[-1] in ACCOUNT_WORDS:
-                bullets.append(f"`{v.name}` defaults to the account {_value(value)}{where}.")
+                bullets.append(f"{_code(v.name)} defaults to the account {_value(value)}{where}.")
     lines = [
         "## Hardcoded URL and Default Hotspots",
         "",
@@ -592,7 +593,7 @@ def _checklist(view: _View) -> str:
     ]
     for v in view.inventory.variables:
         dev = [d for d in v.defaults if dev_default(v.name, d)]
-        rows.append(_row(f"`{v.name}`", clean(v.area), _required(view, v, bool(dev)),
+        rows.append(_row(_code(v.name), clean(v.area), _required(view, v, bool(dev)),
                          " / ".join(_value(d) for d in dev) or "—", "yes" if v.secret else "—"))
     if not view.inventory.variables:
         rows.append("| — | | | | |")
@@ -610,7 +611,7 @@ def _required(view: _View, v: Variable, dev: bool) -> str:
     if _presence_paths(view, v.name):
         return "optional: turns features on"
     if _fallbacks(v):
-        return "no: falls back to " + ", ".join(f"`{f}`" for f in _fallbacks(v))
+        return "no: falls back to " + ", ".join(_code(f) for f in _fallbacks(v))
     if usable or (v.defaults and not v.secret and any(d for d in v.defaults)):
         return "no: has a default"
     if v.defaults:
@@ -649,7 +650,7 @@ def _target_matrix(view: _View) -> str:
         if cp["nonproduction_arm"]:
             add(f"{where}: {clean(cp['behaviour'])}", "on outside production")
         elif cp["presence"]:
-            gate = f" only when `{cp['subject']}` is set"
+            gate = f" only when {_code(cp['subject'])} is set"
             what = cp["behaviour"][: -len(gate)] if cp["behaviour"].endswith(gate) else cp["behaviour"]
             add(f"{where}: {clean(what)}", f"only when {_code(cp['subject'])} is set")
         else:
@@ -724,6 +725,8 @@ def _plain(text: str) -> str:
     return _MARKDOWN_ACTIVE.sub(r"\\\g<0>", clean(text))
 
 
+#: What never belongs in the document: C0 controls but newline, DEL, C1, bidi marks, U+2028/9.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]<>&~|]")
 
 
@@ -736,14 +739,14 @@ def _join(items: list[str]) -> str:
 def _compress(names: list[str], collapse: bool = True) -> str:
     """``GITEA_URL, GITEA_TOKEN, PORT`` gives ```GITEA_*`, `PORT```: names sharing a first word collapse."""
     if not collapse:
-        return ", ".join(f"`{n}`" for n in names)
+        return ", ".join(_code(n) for n in names)
     groups: dict[str, list[str]] = defaultdict(list)
     for n in names:
         groups[n.split("_", 1)[0] if "_" in n else n].append(n)
     out = []
     for _, members in sorted(groups.items()):
         if len(members) == 1:
-            out.append(f"`{members[0]}`")
+            out.append(_code(members[0]))
             continue
         split = [m.split("_") for m in members]
         common: list[str] = []
