@@ -101,3 +101,9 @@ def test_pasted_credential_on_its_own_line_is_not_a_name():
     assert names == ["A", "NODE_ENV", "B"]
     assert ff.diagnostics == (("parse-error", "line 2: a bare value where `KEY=value` was expected"),
                               ("parse-error", "line 3: a bare value where `KEY=value` was expected"))
+
+
+def test_long_names_are_still_names():
+    src = "NEXT_PUBLIC_firebaseAppId2024=x\nnpm_config_cache_folder\nVITE_FIREBASE_MEASUREMENT_ID=G-1\n"
+    assert [s[0] for s in sets(src)] == ["NEXT_PUBLIC_firebaseAppId2024", "npm_config_cache_folder",
+                                         "VITE_FIREBASE_MEASUREMENT_ID"]
