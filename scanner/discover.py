@@ -37,6 +37,9 @@ DEFAULT_EXCLUDED_FILES = (
     "uv.lock", "bun.lockb", "*.d.ts", "*.snap",
 )
 
+#: Directory levels walked below the root (the walk recurses; real trees stay far below this).
+MAX_DIR_DEPTH = 200
+
 TEXT_EXTENSIONS = frozenset({
     ".md", ".mdx", ".rst", ".txt", ".adoc", ".sh", ".bash", ".zsh", ".fish", ".ps1", ".conf",
     ".ini", ".cfg", ".toml", ".properties", ".json", ".jsonc", ".json5", ".tf", ".hcl",
@@ -226,7 +229,10 @@ def display_name(name: str) -> str:
 
 
 def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.PathSpec | None,
-          config: Config, out: Discovery, root_real: str) -> None:
+          config: Config, out: Discovery, root_real: str, depth: int = 0) -> None:
+    if depth > MAX_DIR_DEPTH:
+        out.diagnostics.append(Diagnostic(rel_dir, "too-deep", f"skipped: directories nested over {MAX_DIR_DEPTH} levels"))
+        return
     gitignore = os.path.join(abs_dir, ".gitignore")
     if _regular_below(abs_dir, (".gitignore",)):
         spec = _read_spec(gitignore)
@@ -256,7 +262,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             out.ignored += 1
             continue
         if is_dir:
-            _walk(entry.path, rel, stack, user_spec, config, out, root_real)
+            _walk(entry.path, rel, stack, user_spec, config, out, root_real, depth + 1)
             continue
         if not stat.S_ISREG(st.st_mode):
             if classify_kind(rel) is not None:

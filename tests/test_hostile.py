@@ -495,3 +495,52 @@ def test_readme_documents_every_diagnostic_code_with_its_level(scans) -> None:
     seen = {(d["code"], d["level"]) for d in json.loads(scans["json"].stdout)["diagnostics"]}
     assert {code for code, _ in seen} | _INJECTED <= set(documented), sorted({c for c, _ in seen} - set(documented))
     assert not [(code, level) for code, level in seen if documented[code] != level]
+
+
+# --- directories nested past Python's recursion limit ------------------------------------------
+
+def _chain(base: Path, depth: int, leaf: bytes) -> None:
+    """``base/a/a/…/a/x.ts``, ``depth`` levels, made through directory fds (paths stay short)."""
+    fd = os.open(base, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir("a", dir_fd=fd)
+            inner = os.open("a", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open("x.ts", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, leaf)
+        os.close(out)
+    finally:
+        os.close(fd)
+
+
+def _unchain(base: Path, depth: int) -> None:
+    """Remove what ``_chain`` made without recursion (shutil.rmtree recurses in Python 3.11):
+    lift the chain below the top directory up one level at a time, then remove the top."""
+    fd = os.open(base, os.O_RDONLY)
+    try:
+        for _ in range(depth - 1):
+            os.rename("a/a", "lifted", src_dir_fd=fd, dst_dir_fd=fd)
+            os.rmdir("a", dir_fd=fd)
+            os.rename("lifted", "a", src_dir_fd=fd, dst_dir_fd=fd)
+        os.unlink("a/x.ts", dir_fd=fd)
+        os.rmdir("a", dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def test_directories_nested_past_the_recursion_limit(tmp_path: Path) -> None:
+    depth = 1100  # past the default recursion limit (1000) that the walk used to hit
+    root = _small_tree(tmp_path)
+    (root / "deep").mkdir()
+    _chain(root / "deep", depth, b'export const d = process.env.DEEP_DIR_URL ?? "http://localhost:1";\n')
+    try:
+        run = run_cli("scan", str(root), "--format", "json")
+    finally:
+        _unchain(root / "deep", depth)
+    assert run.returncode == 1, run.stderr[-500:]
+    doc = json.loads(run.stdout)
+    deep = [d for d in doc["diagnostics"] if d["code"] == "too-deep"]
+    assert len(deep) == 1 and deep[0]["path"].startswith("deep/a/a/")
+    assert _finding_paths(doc) == {"src/a.ts", "src/b.ts", "src/c.ts"}
