@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import pathspec
 
+from ._io import read_source
 from .config import Config
 from .findings import Diagnostic
 
@@ -37,6 +38,8 @@ DEFAULT_EXCLUDED_FILES = (
     "uv.lock", "bun.lockb", "*.d.ts", "*.snap",
 )
 
+#: Bytes of one ignore file that are read (a real one is a few kB).
+MAX_IGNORE_BYTES = 1024 * 1024
 #: Directory levels walked below the root (the walk recurses; real trees stay far below this).
 MAX_DIR_DEPTH = 200
 
@@ -183,12 +186,19 @@ class _IgnoreStack:
         return bool(decision)
 
 
-def _read_spec(path: str) -> pathspec.PathSpec | None:
+def _read_spec(path: str, rel: str | None = None, out: Discovery | None = None) -> pathspec.PathSpec | None:
+    """An ignore file's patterns. pathspec matches them with RE2 (``google-re2``), in linear
+    time: with Python's backtracking ``re``, one hostile pattern (``a*a*a*a*a*b``) against one
+    long name takes minutes. Past ``MAX_IGNORE_BYTES`` the rest of the file is not read."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
+        data = read_source(path, MAX_IGNORE_BYTES)
     except OSError:
         return None
+    if len(data) > MAX_IGNORE_BYTES:
+        data = data[:MAX_IGNORE_BYTES].rsplit(b"\n", 1)[0]
+        if out is not None and rel is not None:
+            out.diagnostics.append(Diagnostic(rel, "too-large", f"read in part: only the first {MAX_IGNORE_BYTES} bytes of patterns apply"))
+    lines = data.decode("utf-8", "replace").splitlines()
     lines = [line for line in lines if line.strip() and not line.startswith("#")]
     return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
 
@@ -200,7 +210,7 @@ def discover(root: str | os.PathLike[str], config: Config) -> Discovery:
     user_spec = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     stack = _IgnoreStack()
     if _regular_below(str(root_path), (".git", "info", "exclude")):
-        spec = _read_spec(str(root_path / ".git" / "info" / "exclude"))
+        spec = _read_spec(str(root_path / ".git" / "info" / "exclude"), ".git/info/exclude", result)
         if spec:
             stack = stack.push("", spec)
     _walk(str(root_path), "", stack, user_spec, config, result, os.path.realpath(root_path))
@@ -235,7 +245,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
         return
     gitignore = os.path.join(abs_dir, ".gitignore")
     if _regular_below(abs_dir, (".gitignore",)):
-        spec = _read_spec(gitignore)
+        spec = _read_spec(gitignore, f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", out)
         if spec:
             stack = stack.push(rel_dir, spec)
     try:

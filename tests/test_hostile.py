@@ -544,3 +544,42 @@ def test_directories_nested_past_the_recursion_limit(tmp_path: Path) -> None:
     deep = [d for d in doc["diagnostics"] if d["code"] == "too-deep"]
     assert len(deep) == 1 and deep[0]["path"].startswith("deep/a/a/")
     assert _finding_paths(doc) == {"src/a.ts", "src/b.ts", "src/c.ts"}
+
+
+# --- ignore files cannot hang the scan ---------------------------------------------------------
+
+def test_gitignore_patterns_are_matched_by_re2() -> None:
+    import pathspec
+
+    from pathspec._backends.re2.gitignore import Re2GiBackend
+
+    assert isinstance(pathspec.GitIgnoreSpec.from_lines(["*.log"])._backend, Re2GiBackend)
+
+
+def test_catastrophic_gitignore_patterns_do_not_hang(tmp_path: Path) -> None:
+    """With a backtracking engine each of these checks takes minutes; RE2 takes microseconds."""
+    root = _small_tree(tmp_path)
+    trap = root / "trap"
+    trap.mkdir()
+    (trap / ".gitignore").write_text("a*a*a*a*a*a*a*a*a*a*a*b\n**/a/**/a/**/a/**/a/**/b\n*.log\n", encoding="utf-8")
+    leaf = 'export const t = process.env.TRAP_URL ?? "http://localhost:1";\n'
+    (trap / ("a" * 200 + ".ts")).write_text(leaf, encoding="utf-8")
+    (trap / "x.log").write_text("ignored\n", encoding="utf-8")
+    _chain(trap, 150, leaf.encode())
+    try:
+        run = run_cli("scan", str(root), "--format", "json", timeout=120)
+    finally:
+        _unchain(trap, 150)
+    assert run.returncode == 1, run.stderr[-500:]
+    paths = _finding_paths(json.loads(run.stdout))
+    assert f"trap/{'a' * 200}.ts" in paths
+    assert "trap/" + "a/" * 150 + "x.ts" in paths
+
+
+def test_oversized_ignore_file_is_read_in_part(tmp_path: Path) -> None:
+    root = _small_tree(tmp_path)
+    (root / ".gitignore").write_bytes(b"src/a.ts\n" + b"#" * (2 * 1024 * 1024) + b"\nsrc/b.ts\n")
+    run = run_cli("scan", str(root), "--format", "json")
+    doc = json.loads(run.stdout)
+    assert _codes(doc)[".gitignore"] == "too-large"
+    assert _finding_paths(doc) == {"src/b.ts", "src/c.ts"}  # the first pattern applies, the cut one does not
