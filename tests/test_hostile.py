@@ -583,3 +583,19 @@ def test_oversized_ignore_file_is_read_in_part(tmp_path: Path) -> None:
     doc = json.loads(run.stdout)
     assert _codes(doc)[".gitignore"] == "too-large"
     assert _finding_paths(doc) == {"src/b.ts", "src/c.ts"}  # the first pattern applies, the cut one does not
+
+
+def test_long_lines_cost_linear_time(tmp_path: Path) -> None:
+    """One 600 kB line of scheme characters and a colon, in every text-read kind: each regex over
+    a line must try a match only where it can start (the text frontend's URL regex was quadratic:
+    3.6 s at 40 kB, so about 14 minutes here)."""
+    root = _small_tree(tmp_path)
+    line = b"a" * 600_000 + b":"
+    for rel in ("data/blob.json", "docs/notes.md", ".env.blob", "deploy/blob.yaml", "Dockerfile.blob",
+                "src/blob.py"):
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(line + b"\n")
+    run = run_cli("scan", str(root), "--format", "json", "--include-hidden", timeout=120)
+    assert run.returncode == 1, run.stderr[-500:]
+    assert run.seconds < 120

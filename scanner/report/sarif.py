@@ -254,7 +254,9 @@ def _text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
 
 
-_URL_CREDENTIALS = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@\"'`]*:)(?P<pw>[^\s@/\"'`]+)(?=@)")
+#: A scheme is tried only where a run of scheme characters starts (linear in the snippet).
+_URL_CREDENTIALS = re.compile(r"(?P<head>(?<![a-zA-Z0-9+.-])[0-9+.-]*[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@\"'`]*:)"
+                              r"(?P<pw>[^\s@/\"'`]+)(?=@)")
 
 
 def _mask(text: str, secrets: tuple[str, ...]) -> str:
