@@ -7,6 +7,7 @@ lands later is picked up from ``FRONTENDS``; give it tokens in ``TOKENS`` to tes
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -88,7 +89,9 @@ def assert_spans_fit(kind: str, data: bytes) -> None:
         assert code and message and "\n" not in code
 
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: ``ENVMATRIX_EXAMPLES=3000`` for a longer hunt (CI runs the default).
+PROPERTY = settings(max_examples=int(os.environ.get("ENVMATRIX_EXAMPLES", "150")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("kind", KINDS)
