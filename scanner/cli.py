@@ -136,34 +136,31 @@ def cli() -> None:
 @click.option("--include-hidden", is_flag=True, help="Also report findings in tests and docs.")
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Read settings from this file (default: the nearest .envmatrix.toml or pyproject.toml).")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--extend-select", help="Comma-separated rule codes or prefixes to run in addition to --select.")
+@click.option("--no-suppress", is_flag=True, help="Ignore `envmatrix: ignore[…]` comments.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress,
-         color, debug):
+         color, config_file, baseline, extend_select, no_suppress, debug):
     """Scan PATH (default: the current directory) and report findings."""
 
     def run() -> int:
-        from .config import Config
         from .engine import exit_code
         from .engine import scan as run_scan
-        from .findings import Level
         from .report import renderer
 
-        selected, ignored = _codes(select), _codes(ignore)
-        _check_codes(selected, "--select")
-        _check_codes(ignored, "--ignore")
-        config = Config(select=selected, ignore=ignored, jobs=jobs)
-        changes = {}
-        if min_level:
-            changes["min_level"] = Level.parse(min_level)
-        if fail_level:
-            changes["fail_level"] = Level.parse(fail_level)
-        if include_hidden:
-            changes["hidden_roles"] = frozenset()
-        if changes:
-            import dataclasses
-            config = dataclasses.replace(config, **changes)
+        config = _config(path, config_file, select=select, ignore=ignore, extend_select=extend_select,
+                         min_level=min_level, fail_level=fail_level, jobs=jobs,
+                         include_hidden=include_hidden, no_suppress=no_suppress)
+        known = None
+        if baseline:
+            from . import baseline as baseline_mod
+            known = baseline_mod.load(baseline)
         progress = _Progress(not no_progress)
-        result = run_scan(path, config, progress)
+        result = run_scan(path, config, progress, baseline=known)
         progress.close()
         _report_scan_facts(result)
         options = {}
@@ -176,6 +173,31 @@ def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_leve
         return exit_code(result, config.fail_level)
 
     _run(debug, run)
+
+
+def _config(path, config_file, *, select=None, ignore=None, extend_select=None, min_level=None,
+            fail_level=None, jobs=0, include_hidden=False, no_suppress=False):
+    """The file's settings (``--config`` or the nearest one) with command-line options on top."""
+    from .config import load_config, merge
+    from .findings import Level
+
+    overrides = {}
+    for option, value, key in (("--select", select, "select"), ("--ignore", ignore, "ignore"),
+                               ("--extend-select", extend_select, "extend_select")):
+        if value is not None:
+            overrides[key] = _codes(value)
+            _check_codes(overrides[key], option)
+    if min_level:
+        overrides["min_level"] = Level.parse(min_level)
+    if fail_level:
+        overrides["fail_level"] = Level.parse(fail_level)
+    if jobs:
+        overrides["jobs"] = jobs
+    if include_hidden:
+        overrides["hidden_roles"] = frozenset()
+    if no_suppress:
+        overrides["inline_suppressions"] = False
+    return merge(load_config(path, config_file), **overrides)
 
 
 def _sarif_options(path: str, category: str | None) -> dict:
@@ -196,6 +218,10 @@ def _report_scan_facts(result) -> None:
     if result.excluded:
         click.echo(f"envmatrix: skipped {result.excluded} files and directories by default excludes "
                    "(node_modules, dist, build, vendor, minified bundles, …)", err=True)
+    if result.stale_baseline:
+        n = result.stale_baseline
+        click.echo(f"envmatrix: baseline: {n} {'entry matches' if n == 1 else 'entries match'} no finding any more "
+                   "(fixed, or the code changed); refresh it with `envmatrix baseline`", err=True)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -216,13 +242,54 @@ def _emit(text: str, output: str | None) -> None:
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=".envmatrix-baseline.json",
+              show_default=True, help="Write the baseline here.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Read settings from this file (default: the nearest .envmatrix.toml or pyproject.toml).")
+@click.option("--select", help="Comma-separated rule codes or prefixes to run (default: all).")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
+@click.option("--no-progress", is_flag=True, help="Never show the progress line.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def baseline(path, output, config_file, select, ignore, jobs, no_progress, debug):
+    """Record the current findings of PATH, so that `scan --baseline` reports only new ones.
+
+    Every finding is recorded, at every level and in every role (tests and docs too), after
+    inline suppressions and per-file-ignores.
+    """
+
+    def run() -> int:
+        from . import baseline as baseline_mod
+        from .engine import scan as run_scan
+        from .findings import Level
+
+        config = _config(path, config_file, select=select, ignore=ignore, jobs=jobs)
+        from .config import merge
+        config = merge(config, hidden_roles=frozenset(), min_level=Level.NOTE)
+        progress = _Progress(not no_progress)
+        result = run_scan(path, config, progress)
+        progress.close()
+        _report_scan_facts(result)
+        if result.internal_error:
+            return ExitCode.ERROR
+        count = baseline_mod.write(output, result.findings)
+        click.echo(f"envmatrix: wrote {count} finding{'s' if count != 1 else ''} to {output}", err=True)
+        return ExitCode.OK
+
+    _run(debug, run)
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the document here (default: stdout).")
 @click.option("--check", is_flag=True,
               help="Do not write: compare with --output and exit 1 with a diff when it is stale.")
 @click.option("--timestamp", is_flag=True, help="Add a Generated: line (UTC; SOURCE_DATE_EPOCH when set).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Read settings from this file (default: the nearest .envmatrix.toml or pyproject.toml).")
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def report(path, output, check, timestamp, no_progress, debug):
+def report(path, output, check, timestamp, config_file, no_progress, debug):
     """Write the environment matrix of PATH: config inventory, code paths, hotspots, checklist."""
 
     def run() -> int:
@@ -234,8 +301,9 @@ def report(path, output, check, timestamp, no_progress, debug):
 
         if check and not output:
             raise UsageError("--check needs --output FILE: the document to compare with")
+        config = _config(path, config_file)
         progress = _Progress(not no_progress)
-        result = run_scan(path, None, progress)
+        result = run_scan(path, config, progress)
         progress.close()
         _report_scan_facts(result)
         text = markdown.render(result, root_name=os.path.basename(os.path.abspath(path)),

@@ -32,6 +32,8 @@ DEFAULT_EXCLUDED_DIRS = frozenset({
     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs",
     ".terraform", ".serverless", ".yarn", ".pnpm-store", ".idea", ".vscode",
 })
+#: Skipped even when ``exclude`` replaces the built-in excludes.
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 DEFAULT_EXCLUDED_FILES = (
     "*.min.js", "*.min.mjs", "*.min.css", "*.bundle.js", "*.chunk.js", "*.map",
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
@@ -265,7 +267,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             out.diagnostics.append(symlink_diagnostic(entry.path, rel, root_real))
             continue
         is_dir = stat.S_ISDIR(st.st_mode)
-        if is_dir and entry.name in DEFAULT_EXCLUDED_DIRS:
+        if is_dir and entry.name in (DEFAULT_EXCLUDED_DIRS if config.default_excludes else VCS_DIRS):
             out.excluded += 1
             continue
         if stack.ignored(rel, is_dir) or (user_spec and user_spec.check_file(rel + "/" if is_dir else rel).include):
@@ -278,7 +280,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             if classify_kind(rel) is not None:
                 out.diagnostics.append(Diagnostic(rel, "special-file", "skipped: not a regular file (a FIFO, socket or device)"))
             continue
-        if any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
+        if config.default_excludes and any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
             out.excluded += 1
             continue
         kind = classify_kind(rel)

@@ -17,11 +17,12 @@ from typing import Callable
 
 from . import inventory as inventory_mod
 from ._io import NotRegularFile, read_source
+from .baseline import Baseline
 from .config import Config
 from .discover import SourceFile, discover
 from .errors import describe
 from .facts import FileFacts
-from .findings import Diagnostic, Finding, Level, Rule
+from .findings import Diagnostic, Finding, Hit, Level, Rule
 from .languages import ExtractOptions, extract_bytes
 from .project import Project
 
@@ -42,6 +43,9 @@ class ScanResult:
     below_min_level: int = 0
     internal_error: bool = False
     files: list[SourceFile] = field(default_factory=list)
+    suppressed: int = 0  # dropped by inline suppressions and per-file-ignores
+    baselined: int = 0  # dropped because the baseline lists them
+    stale_baseline: int = 0  # baseline entries (of rules that ran) that matched no finding
 
     def counts(self) -> dict[str, int]:
         c = Counter(str(f.level) for f in self.findings)
@@ -51,8 +55,10 @@ class ScanResult:
 ProgressFn = Callable[[int, int], None]
 
 
-def scan(root: str | os.PathLike[str], config: Config | None = None, progress: ProgressFn | None = None) -> ScanResult:
-    """Scan the tree at ``root`` with ``config`` (defaults when None)."""
+def scan(root: str | os.PathLike[str], config: Config | None = None, progress: ProgressFn | None = None,
+         baseline: Baseline | None = None) -> ScanResult:
+    """Scan the tree at ``root`` with ``config`` (defaults when None); with ``baseline``, only new findings."""
+    from . import suppress
     from .rules import REGISTRY
 
     config = config or Config()
@@ -64,16 +70,29 @@ def scan(root: str | os.PathLike[str], config: Config | None = None, progress: P
         for code, message in ff.diagnostics:
             diagnostics.append(Diagnostic(ff.path, code, message))
     roles = {f.path: f.role for f in found.files}
-    project = Project(file_facts, roles, config.extra_local_hosts)
+    project = Project(file_facts, roles, config.extra_local_hosts, config.secret_name_patterns,
+                      admin_guards=frozenset(config.admin_guards))
 
     rules = tuple(r for r in REGISTRY if config.selects(r.code))
     findings, internal_error = run_rules(project, rules, diagnostics)
+    codes = {r.code for r in rules}
+    suppression = suppress.apply(findings, found.files, config, codes)
+    findings = suppression.kept
+    for rule in rules:
+        if rule.code == "META001":
+            findings += stamp(rule, suppression.unused, project)
+    baselined = stale = 0
+    if baseline is not None:
+        from . import baseline as baseline_mod
+        outcome = baseline_mod.apply(findings, baseline, codes)
+        findings, baselined, stale = outcome.new, outcome.baselined, outcome.stale
     reported, hidden, below = filter_findings(findings, roles, config)
     return ScanResult(
         root=".", findings=reported, inventory=inventory_mod.build(project, config.areas),
         diagnostics=sorted(set(diagnostics), key=Diagnostic.sort_key), rules=rules,
         files_scanned=len(found.files), excluded=found.excluded, ignored=found.ignored,
         hidden=hidden, below_min_level=below, internal_error=internal_error, files=found.files,
+        suppressed=suppression.suppressed, baselined=baselined, stale_baseline=stale,
     )
 
 
@@ -100,7 +119,7 @@ def extract_one(sf: SourceFile, config: Config) -> FileFacts:
         return FileFacts(sf.path, diagnostics=(("unreadable", f"skipped: cannot read ({exc.strerror})"),))
     if len(data) > config.max_file_size:
         return FileFacts(sf.path, diagnostics=(("too-large", f"skipped: over the {config.max_file_size}-byte limit"),))
-    return extract_bytes(sf.path, data, ExtractOptions(sf.kind, config.extra_local_hosts))
+    return extract_bytes(sf.path, data, ExtractOptions(sf.kind, config.extra_local_hosts, config.secret_name_patterns))
 
 
 def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagnostic]) -> tuple[list[Finding], bool]:
@@ -108,27 +127,34 @@ def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagn
     findings: list[Finding] = []
     internal_error = False
     for rule in rules:
-        occurrences: Counter[tuple[str, str]] = Counter()
         try:
-            hits = sorted(rule.check(project), key=lambda h: (h.span, h.message))
+            hits = list(rule.check(project))
         except Exception as exc:  # noqa: BLE001 - reported as a diagnostic, exit 2
             diagnostics.append(Diagnostic(None, "rule-error", f"{rule.code} failed: {describe(exc)}", "error"))
             internal_error = True
             continue
-        for hit in hits:
-            key = (hit.span.path, hit.evidence)
-            index = occurrences[key]
-            occurrences[key] += 1
-            role = project.role(hit.span.path)
-            level = hit.level or rule.level
-            if role == "dev":
-                level = level.lower()
-            findings.append(Finding(
-                rule=rule.code, name=rule.name, category=rule.category, level=level, span=hit.span,
-                message=hit.message, fingerprint=fingerprint(rule.code, hit.span.path, hit.evidence, index),
-                role=role, secrets=hit.secrets,
-            ))
+        findings += stamp(rule, hits, project)
     return findings, internal_error
+
+
+def stamp(rule: Rule, hits: list[Hit], project: Project) -> list[Finding]:
+    """Findings from one rule's hits: code, level and a fingerprint (occurrence index in span order)."""
+    findings: list[Finding] = []
+    occurrences: Counter[tuple[str, str]] = Counter()
+    for hit in sorted(hits, key=lambda h: (h.span, h.message)):
+        key = (hit.span.path, hit.evidence)
+        index = occurrences[key]
+        occurrences[key] += 1
+        role = project.role(hit.span.path)
+        level = hit.level or rule.level
+        if role == "dev":
+            level = level.lower()
+        findings.append(Finding(
+            rule=rule.code, name=rule.name, category=rule.category, level=level, span=hit.span,
+            message=hit.message, fingerprint=fingerprint(rule.code, hit.span.path, hit.evidence, index),
+            role=role, secrets=hit.secrets,
+        ))
+    return findings
 
 
 def fingerprint(code: str, path: str, evidence: str, index: int) -> str:

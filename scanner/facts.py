@@ -169,8 +169,34 @@ class EnvAssignment:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """A test a route or mount is registered under, stated so that it holds where the registration runs.
+
+    ``if (!isProd) app.get(…)`` gives ``op="!="``, ``value="production"`` for ``NODE_ENV`` when
+    ``isProd`` is a local flag; a registration in the ``else`` arm carries the negated test. As in
+    ``EnvBranch``, ``subject`` is the variable when the frontend could tell, else ``ref`` holds the
+    dotted reference (``config.features.demoData``) that ``project.py`` resolves across files.
+    ``op`` is ``==``, ``!=``, ``truthy`` or ``falsy``; ``value`` is None for truthy/falsy.
+    """
+
+    span: Span  # the test expression
+    text: str  # as written, with a leading "not " when the registration sits in the else arm
+    subject: str  # variable name; "" when only ``ref`` is known
+    ref: str | None  # unresolved dotted reference or local name; None when ``subject`` came from env
+    op: str
+    value: str | None
+    presence: bool = False  # a test of whether the variable is set at all
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
-    """An HTTP route registration, with its guard chain and the conditions it is registered under."""
+    """An HTTP route registration, with its guard chain and the conditions it is registered under.
+
+    ``mount`` names the router the route sits on, as other files reach it: a router variable
+    (``homeRouter``), the function a router parameter belongs to (a Fastify plugin, a
+    ``registerRoutes(app)`` helper), ``"default"`` for a default-exported router or plugin, or a
+    global name starting with ``@`` (``@nest``). ``project.py`` joins it with ``Mount`` facts.
+    """
 
     span: Span
     method: str  # "GET", "POST", "ANY", …
@@ -180,11 +206,17 @@ class Route:
     conditions: tuple[str, ...] = ()  # enclosing environment or flag conditions, as text
     framework: str = ""
     mount: str | None = None  # the router variable a prefix must be joined from; None when none
+    tests: tuple[Condition, ...] = ()  # ``conditions`` in structured form, for guard verdicts
 
 
 @dataclass(frozen=True, slots=True)
 class Mount:
-    """``app.use(prefix, router)``, ``include_router(r, prefix=…)``: a prefix joined onto a router."""
+    """``app.use(prefix, router)``, ``include_router(r, prefix=…)``: a prefix joined onto a router.
+
+    ``router`` is "" for middleware applied to every route of ``parent`` below ``prefix``
+    (``router.use(requireAdmin)``, ``app.use("/admin/*", mw)``), registered from this line on.
+    A ``router`` starting with ``@`` is global (``@nest`` for NestJS ``setGlobalPrefix``).
+    """
 
     span: Span
     prefix: str
@@ -192,6 +224,8 @@ class Mount:
     module: str | None  # the module the router comes from, root-relative; None when local
     guards: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
+    parent: str = ""  # the router it is mounted on, named as ``Route.mount``; "" for the app root
+    tests: tuple[Condition, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +234,25 @@ class Script:
 
     span: Span
     summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuardDef:
+    """A function that guards whatever calls it, found by its body rather than its name.
+
+    ``kind="admin"``: the body tests a role (``req.user.role !== "admin"``) or a decorator or
+    permission class restricts it (``@staff_member_required``), so a route guard named
+    ``checkAccess``, or a Django route to that view, is admin-only; ``kind="auth"`` likewise for
+    sign-in only (``@login_required``). ``kind="environment"``: the body lets a request on
+    only under ``tests`` (``if (process.env.NODE_ENV === "production") return res.status(404)``,
+    ``if (!isProd) return next()``), so a route whose guard or handler it is answers only there.
+    ``project.py`` finds definitions through the importing file's ``imports``.
+    """
+
+    span: Span
+    name: str
+    kind: str  # "admin", "auth" (a view that only needs a sign-in) or "environment"
+    tests: tuple[Condition, ...] = ()  # for "environment": what holds when the request gets through
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +275,7 @@ Fact = (
     | EnvAssignment
     | Route
     | Mount
+    | GuardDef
     | Script
     | Hotspot
 )

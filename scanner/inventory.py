@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from . import lexicon
-from .facts import EFFECTS, EnvAssignment, EnvRead, Hotspot, ImageRef, Literal, Route, Script
+from .facts import EFFECTS, EnvAssignment, EnvRead, Hotspot, ImageRef, Literal, Script
 from .project import Project
 
 #: Built-in areas: the first matching glob names the area of a variable.
@@ -50,10 +50,11 @@ class Variable:
     reads: list[dict] = field(default_factory=list)
     sets: list[dict] = field(default_factory=list)
     uses: list[dict] = field(default_factory=list)  # config.x in other files that resolves to it
+    secret_patterns: frozenset[str] = field(default=frozenset(), repr=False)  # secret-name-patterns
 
     @property
     def secret(self) -> bool:
-        return lexicon.is_secret_name(self.name)
+        return lexicon.is_secret_name(self.name, self.secret_patterns)
 
     @property
     def defaults(self) -> list[str]:
@@ -89,11 +90,11 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
 
     def var(name: str) -> Variable:
         if name not in variables:
-            variables[name] = Variable(name, area_of(name, areas))
+            variables[name] = Variable(name, area_of(name, areas), secret_patterns=project.secret_name_patterns)
         return variables[name]
 
     for read in project.facts(EnvRead):
-        default = _shown(read.name, read.default)
+        default = _shown(read.name, read.default, project.secret_name_patterns)
         fallback = read.fallback
         if fallback and "." in fallback:  # a config property: name the variable behind it
             binding = project.binding_for(fallback, read.span.path)
@@ -103,7 +104,7 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     for use, binding in project.config_uses():
         var(binding.name).uses.append({"path": use.span.path, "line": use.span.line, "via": use.ref})
     for assign in project.facts(EnvAssignment):
-        value = _shown(assign.name, assign.value)
+        value = _shown(assign.name, assign.value, project.secret_name_patterns)
         var(assign.name).sets.append({"path": assign.span.path, "line": assign.span.line, "value": value,
                                       "source": assign.source, "environment": assign.environment})
     for v in variables.values():
@@ -141,9 +142,7 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     for h in project.facts(Hotspot):
         hotspots.append({"path": h.span.path, "line": h.span.line, "value": _mask_url(h.value), "kind": h.kind})
 
-    routes = [{"path": r.span.path, "line": r.span.line, "method": r.method, "route": r.path,
-               "handler": r.handler, "guards": list(r.guards), "conditions": list(r.conditions),
-               "framework": r.framework} for r in project.facts(Route)]
+    routes = [route_entry(rr) for rr in project.routes() if rr.demo or rr.admin_guards or rr.env_guards]
     scripts = [{"path": s.span.path, "line": s.span.line, "summary": s.summary} for s in project.facts(Script)]
 
     def key(d: dict) -> tuple:
@@ -160,13 +159,27 @@ def build(project: Project, areas: tuple[tuple[str, str], ...] = ()) -> Inventor
     )
 
 
+def route_entry(rr) -> dict:
+    """One ``inventory.routes`` row: a demo-like, admin-only or environment-dependent route.
+
+    ``verdict`` is ``unguarded`` / ``weak`` / ``guarded``; for demo-like routes (``demo`` names the
+    word that says so) DEMO001/DEMO002 report the first two.
+    """
+    r = rr.route
+    return {"path": r.span.path, "line": r.span.line, "method": r.method, "route": rr.path,
+            "handler": r.handler, "guards": list(rr.guards), "admin_guards": list(rr.admin_guards),
+            "conditions": list(rr.conditions), "framework": r.framework, "demo": rr.demo,
+            "verdict": rr.verdict, "reason": rr.reason, "registered": rr.registered,
+            "weak_guards": [g.weak for g in rr.env_guards if g.weak]}
+
+
 def _masked_values(project: Project) -> tuple[str, ...]:
     """Every raw value ``_shown``/``_mask_url`` hide, so snippets can hide them too."""
     out: set[str] = set()
     named = [(r.name, r.default) for r in project.facts(EnvRead)]
     named += [(a.name, a.value) for a in project.facts(EnvAssignment)]
     for name, value in named:
-        if value is not None and lexicon.is_secret_name(name) and not lexicon.is_placeholder(value):
+        if value is not None and lexicon.is_secret_name(name, project.secret_name_patterns) and not lexicon.is_placeholder(value):
             out.add(value)
     values = [v for _, v in named if v] + [lit.value for lit in project.facts(Literal)]
     values += [h.value for h in project.facts(Hotspot)]
@@ -177,11 +190,11 @@ def _masked_values(project: Project) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def _shown(name: str, value: str | None) -> str | None:
+def _shown(name: str, value: str | None, secret_patterns: frozenset[str] = frozenset()) -> str | None:
     """A value as every output may show it: secrets masked, URL passwords masked."""
     if value is None:
         return None
-    if lexicon.is_secret_name(name) and not lexicon.is_placeholder(value):
+    if lexicon.is_secret_name(name, secret_patterns) and not lexicon.is_placeholder(value):
         return lexicon.mask(value)
     return _mask_url(value)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -120,16 +121,21 @@ METADATA_WORDS = frozenset({
 
 
 @lru_cache(maxsize=8192)
-def is_secret_name(name: str) -> bool:
+def is_secret_name(name: str, extra: frozenset[str] = frozenset()) -> bool:
     """True for names that hold credentials: ``SERVICE_TOKEN``, ``a2aAllowedKey``, ``DB_PASSWORD``.
 
     Judged on the last word, so ``MAX_AGENT_TOKENS``, ``TOKEN_TTL`` and ``KEY_ID`` are not secrets,
     and ``DSN``-style URLs only when their last word says so. ``pass`` only counts as the last
     word of a multi-word name (``DB_PASS``), ``auth``/``cookie``/``dsn`` never alone.
+    ``extra`` holds the user's ``secret-name-patterns``: a glob (``*_SEED``) matches the whole
+    name, case-insensitively; anything else is words the name must end with (``pin`` makes
+    ``CARD_PIN`` and ``adminPin`` secret, not ``PIN_LENGTH``).
     """
     ws = words(name)
     if not ws or any(w in NOT_SECRET_WORDS for w in ws):
         return False
+    if extra and _extra_secret(name, ws, extra):
+        return True
     last = ws[-1]
     if last in METADATA_WORDS:
         return False
@@ -146,6 +152,18 @@ def is_secret_name(name: str) -> bool:
     if len(ws) >= 2 and ws[-2] in {"private", "api", "access", "secret", "signing", "encryption"} \
             and last in {"key", "value"}:
         return True
+    return False
+
+
+def _extra_secret(name: str, ws: tuple[str, ...], extra: frozenset[str]) -> bool:
+    for pattern in extra:
+        if any(c in pattern for c in "*?["):
+            if fnmatchcase(name.upper(), pattern.upper()):
+                return True
+        else:
+            tail = words(pattern)
+            if tail and ws[-len(tail):] == tail:
+                return True
     return False
 
 

@@ -50,8 +50,11 @@ class Project:
     """Every file's facts, indexed by type, plus each file's role."""
 
     def __init__(self, files: Iterable[FileFacts], roles: dict[str, str] | None = None,
-                 extra_local_hosts: frozenset[str] = frozenset()) -> None:
+                 extra_local_hosts: frozenset[str] = frozenset(),
+                 secret_name_patterns: frozenset[str] = frozenset(), admin_guards: frozenset[str] = frozenset()) -> None:
         self.extra_local_hosts = extra_local_hosts
+        self.secret_name_patterns = secret_name_patterns
+        self.admin_guards = admin_guards  # extra guard names that restrict a route to admins
         self.files: dict[str, FileFacts] = {f.path: f for f in files}
         self.roles: dict[str, str] = dict(roles or {})
         self._by_type: dict[type, list] = defaultdict(list)
@@ -67,6 +70,7 @@ class Project:
             self._bindings_by_owner.setdefault((b.owner, b.attribute), b)
             self._bindings_by_module.setdefault((_module_key(b.span.path), b.attribute), b)
         self._branches: list[ResolvedBranch] | None = None
+        self._routes: list | None = None
         self._nonprod_regions: dict[str, list[Span]] | None = None
 
     def _read_through_env_sources(self) -> None:
@@ -97,6 +101,10 @@ class Project:
 
     def role(self, path: str) -> str:
         return self.roles.get(path, "source")
+
+    def is_secret_name(self, name: str) -> bool:
+        """``lexicon.is_secret_name`` with the user's ``secret-name-patterns``."""
+        return lexicon.is_secret_name(name, self.secret_name_patterns)
 
     # ------------------------------------------------------------------ config indirection
 
@@ -147,7 +155,9 @@ class Project:
             if branch.op in {"truthy", "falsy"} and not lexicon.is_environment_subject(leaf):
                 return None
             return ResolvedBranch(branch, _arm(branch, leaf if branch.op in {"truthy", "falsy"} else None))
-        if binding.op is not None and branch.op in {"truthy", "falsy"}:
+        derived_env = binding.op is not None and (
+            lexicon.environment_of(binding.value or "") is not None or lexicon.is_env_name_variable(binding.name))
+        if derived_env and branch.op in {"truthy", "falsy"}:
             op = binding.op if branch.op == "truthy" else _NEGATE[binding.op]
             resolved = dataclasses.replace(branch, subject=binding.name, op=op, value=binding.value)
         elif branch.op in {"truthy", "falsy"}:
@@ -160,6 +170,17 @@ class Project:
         if flag and lexicon.flag_meaning(binding.name) is None and not lexicon.is_debug_variable(binding.name):
             flag = lexicon.ref_flag(branch.ref)
         return ResolvedBranch(resolved, _arm(resolved, flag), resolved_from=branch.ref)
+
+    def routes(self) -> list:
+        """Every route with its full path (mounts joined across files), guards and verdict.
+
+        A list of ``routing.ResolvedRoute``; a route mounted twice appears once per full path.
+        """
+        if self._routes is None:
+            from .routing import resolve_routes
+
+            self._routes = resolve_routes(self, self.admin_guards)
+        return self._routes
 
     def in_nonproduction_arm(self, span: Span) -> bool:
         """True when ``span`` lies inside code that only runs outside production (a dev-only arm):

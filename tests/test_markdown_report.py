@@ -31,9 +31,6 @@ GROWQR = ROOT / "fixtures" / "growqr-backend"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "growqr-backend.environment-matrix.md"
 UPDATE = os.environ.get("ENVMATRIX_UPDATE_GOLDEN") == "1"
 
-PENDING_ROUTES = pytest.mark.xfail(strict=True, reason="pending: Route facts from the routes helper")
-
-
 # --------------------------------------------------------------------------- the seed's facts, by hand
 
 #: Every variable of the seed's "Current Config Inventory" ("USER_PORT_RANGE_*" and "stream/group/
@@ -97,7 +94,7 @@ SEED_CONCERNS = [
 SEED_CODE_PATH_FILES = [
     "src/config.ts", "src/auth/clerk.ts", "src/index.ts", "src/events/redis-consumer.ts",
     "src/events/projectors/projection-agent.ts", "src/actors/conversation/agent.ts", "src/routes/events.ts",
-    pytest.param("src/routes/home.ts", marks=PENDING_ROUTES),  # "exposes demo seeding route"
+    "src/routes/home.ts",  # "exposes demo seeding route"
     "src/home/seed-demo-home.ts", "src/services/service-agents.ts", "src/docker/manager.ts",
     "scripts/rivet-actors.ts",
     "docker-compose.yml",
@@ -121,7 +118,7 @@ SEED_BEHAVIOURS = [
     ("src/docker/manager.ts", "`OPENCODE_IMAGE"),
     ("scripts/rivet-actors.ts", "development value"),  # dev Rivet namespace/token defaults
     ("scripts/rivet-actors.ts", "literal credential"),
-    pytest.param("src/routes/home.ts", "seed-demo", marks=PENDING_ROUTES),
+    ("src/routes/home.ts", "seed-demo"),
 ]
 
 #: Every item of the seed's "Hardcoded URL and Default Hotspots" list: (what, words on one bullet).
@@ -252,7 +249,6 @@ def test_seed_hotspot_is_listed(report: str, what: str, words: tuple[str, ...]) 
     assert any(all(w in b for w in words) for b in bullets), f"{what}: no bullet has {words}"
 
 
-@PENDING_ROUTES
 def test_seed_demo_route_has_a_verdict(report: str) -> None:
     routes = sections(report)["Demo, Seed and Admin Routes"]
     assert "`POST /home/seed-demo`" in routes and "no admin or environment guard" in routes

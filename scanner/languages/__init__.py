@@ -21,6 +21,7 @@ FRONTENDS: dict[str, str] = {
     "typescript": "typescript",
     "tsx": "typescript",
     "javascript": "typescript",
+    "python": "python",
     "dockerfile": "dockerfile",
     "compose": "compose",
     "dotenv": "dotenv",
@@ -42,6 +43,7 @@ class ExtractOptions:
 
     kind: str
     extra_local_hosts: frozenset[str] = frozenset()
+    secret_name_patterns: frozenset[str] = frozenset()  # the user's extra secret words and globs
 
 
 def decode(data: bytes) -> tuple[str, str | None]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import lexicon
+from ..guards import classify_guard
 
 _MAX_DEPTH = 48
 _ENV_LEAF_WORDS = frozenset({"env", "environment", "stage", "mode", "tier", "deployment"})
@@ -39,9 +40,6 @@ PAIR_EFFECTS: dict[str, tuple[bool, str]] = {
 
 _AUTH_FUNCTION_WORDS = frozenset({"auth", "authenticate", "authorize", "authorized", "verify", "session",
                                   "guard", "can", "allowed", "permission", "permissions", "login", "token"})
-_AUTH_GUARD_WORDS = frozenset({"auth", "authenticate", "authenticated", "authorize", "guard", "require",
-                               "protect", "protected", "verify", "session", "admin", "clerk", "jwt", "token",
-                               "passport", "role", "roles", "signed", "login", "permission", "acl"})
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "use", "route", "head", "options"})
 _ROUTER_NAMES = frozenset({"app", "router", "server", "fastify", "api", "routes", "r", "hono", "instance"})
 _LOG_CALLEES = frozenset({"console", "logger", "log", "debug", "info", "warn", "error", "trace", "fatal",
@@ -65,7 +63,8 @@ class Atom:
 
 def _strip(node):
     while node is not None and node.type in _TRANSPARENT and node.named_children:
-        node = node.named_children[0]
+        # comments are named children too: `if ( // why` must still reach the condition
+        node = next((c for c in node.named_children if c.type != "comment"), None)
     return node
 
 
@@ -234,6 +233,22 @@ def _comparison(f, op: str, left, right) -> Atom | None:
     return None
 
 
+def literal_comparison(f, node) -> Atom | None:
+    """``process.env.DEMO_DATA_ENABLED === "true"``: any comparison of a variable with a literal,
+    about environments or not (``analyse_test`` keeps only the former)."""
+    node = _strip(node)
+    if node is None or node.type != "binary_expression" or node.child_by_field_name("operator").type not in _EQ:
+        return None
+    op = _EQ[node.child_by_field_name("operator").type]
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    for lit, other in ((right, left), (left, right)):
+        value = f.evaluate(lit)
+        subj = subject_of(f, other) if value is not None else None
+        if subj is not None and subj[0]:
+            return Atom(subj[0], subj[1], op, value, False)
+    return None
+
+
 def _call_test(f, node, depth: int) -> Atom | None:
     fn = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments").named_children
@@ -307,7 +322,7 @@ def leaf_name(f, node) -> str | None:
 
 def _is_secret_expr(f, node) -> bool:
     leaf = leaf_name(f, node)
-    return bool(leaf) and lexicon.is_secret_name(leaf)
+    return bool(leaf) and lexicon.is_secret_name(leaf, f.options.secret_name_patterns)
 
 
 def has_secret_compare(f, cond) -> bool:
@@ -457,10 +472,7 @@ def _call_effects(f, node, found: set[str]) -> None:
         if path is not None and path.startswith("/"):
             found.add("route")
             guards = [a for a in args[1:-1]] if len(args) > 2 else []
-            guard_words = set()
-            for g in guards:
-                guard_words |= set(lexicon.words(f.text(g)))
-            if method != "use" and not guard_words & _AUTH_GUARD_WORDS:
+            if method != "use" and not any(classify_guard(f.text(g)) for g in guards):
                 found.add("unauthenticated-route")
 
 

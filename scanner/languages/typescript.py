@@ -27,6 +27,7 @@ from ..facts import (
 )
 from . import ExtractOptions
 from . import _js_effects as effects
+from . import _ts_routes
 
 #: Bytes that any file with a fact contains; files without any are not parsed.
 TRIGGERS = (b"env", b"ENV", b"Env", b"localhost", b"127.", b"0.0.0.0", b"::1", b"docker.internal",
@@ -69,7 +70,8 @@ def _parser(tsx: bool):
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     src = text.encode("utf-8", errors="surrogatepass")
     extra = tuple(h.encode() for h in options.extra_local_hosts)
-    if not any(t in src for t in TRIGGERS + extra):
+    routes = _ts_routes.wanted(path, src)
+    if not routes and not any(t in src for t in TRIGGERS + extra):
         return FileFacts(path)
     tsx = options.kind != "typescript" or path.endswith(".tsx")
     tree = _parser(tsx).parse(src)
@@ -86,6 +88,8 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             pairs.setdefault(key, []).append(tuple(match[n][0] for n in key))
     f = _File(path, src, options)
     f.run(captures, pairs)
+    if routes:
+        _ts_routes.extract_routes(f, tree, tsx)
     diagnostics = ()
     if tree.root_node.has_error:
         line = _first_error_line(tree.root_node)
@@ -652,7 +656,7 @@ class _File:
             self.facts.append(ConfigBinding(self.span(node), owner, attribute, name, default))
         # a flag defined in a config object: isProduction: process.env.NODE_ENV === "production"
         if parent.type == "binary_expression":
-            atom = self.atom(parent)
+            atom = self.atom(parent) or effects.literal_comparison(self, parent)
             if atom and atom.subject == name and atom.op in {"==", "!="}:
                 owner, attribute = self._binding_path(parent)
                 if attribute:
@@ -833,7 +837,7 @@ class _File:
                     continue
                 leaf = effects.leaf_name(self, other)
                 value = self.evaluate(lit)
-                if leaf and value is not None and lexicon.is_secret_name(leaf) \
+                if leaf and value is not None and lexicon.is_secret_name(leaf, self.options.secret_name_patterns) \
                         and lexicon.local_endpoint(value, hosts) is None:
                     self.facts.append(Literal(self.span(lit), value, "compare", leaf))
         self._images_from_consts()

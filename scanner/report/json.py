@@ -24,6 +24,8 @@ def to_dict(result: ScanResult) -> dict:
             "files": result.files_scanned, "findings": len(result.findings), **result.counts(),
             "hidden": result.hidden, "below_min_level": result.below_min_level,
             "excluded": result.excluded, "ignored": result.ignored,
+            "suppressed": result.suppressed, "baselined": result.baselined,
+            "stale_baseline": result.stale_baseline,
         },
         "findings": [
             {

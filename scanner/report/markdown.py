@@ -571,7 +571,10 @@ def _notable_route(r: dict) -> bool:
 def _verdict(r: dict) -> str:
     """The route's guard verdict: the inventory's when it has one, else read from the guard names."""
     if r.get("verdict"):
-        return clean(str(r["verdict"]))
+        phrase = {"unguarded": "no admin or environment guard", "weak": "weakly guarded",
+                  "guarded": "guarded"}.get(str(r["verdict"]), str(r["verdict"]))
+        reason = str(r.get("reason") or "")
+        return clean(f"{phrase}: {reason}" if reason else phrase)
     guard_words = {w for g in r.get("guards", []) for w in lexicon.words(g)}
     if r.get("conditions"):
         return "registered only under " + ", ".join(_code(c) for c in r["conditions"])

@@ -36,6 +36,10 @@ def summary(result: ScanResult, color: bool = False) -> str:
         extras.append(f"{hidden} more in {roles} files not shown")
     if result.below_min_level:
         extras.append(f"{result.below_min_level} below --min-level")
+    if result.suppressed:
+        extras.append(f"{result.suppressed} suppressed")
+    if result.baselined:
+        extras.append(f"{result.baselined} in the baseline")
     if extras:
         text += "; " + "; ".join(extras)
     text += "."

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ..findings import Rule
 from . import (
+    demo001_unguarded_demo_route,
+    demo002_weakly_guarded_demo_route,
     env001_environment_branch,
     env002_auth_relaxed_outside_production,
     env003_protection_relaxed_outside_production,
@@ -14,6 +16,7 @@ from . import (
     img001_latest_image_tag,
     img002_untagged_image,
     img003_dev_image_tag,
+    meta001_unused_suppression,
     sec001_dev_credential_default,
     sec002_literal_credential_compare,
     sec003_connection_string_password,
@@ -24,6 +27,8 @@ from . import (
 )
 
 REGISTRY: tuple[Rule, ...] = (
+    demo001_unguarded_demo_route.RULE,
+    demo002_weakly_guarded_demo_route.RULE,
     env001_environment_branch.RULE,
     env002_auth_relaxed_outside_production.RULE,
     env003_protection_relaxed_outside_production.RULE,
@@ -31,6 +36,7 @@ REGISTRY: tuple[Rule, ...] = (
     img001_latest_image_tag.RULE,
     img002_untagged_image.RULE,
     img003_dev_image_tag.RULE,
+    meta001_unused_suppression.RULE,
     sec001_dev_credential_default.RULE,
     sec002_literal_credential_compare.RULE,
     sec003_connection_string_password.RULE,

@@ -13,6 +13,7 @@ note, not a defect.
 
 ## Example
     if (config.nodeEnv === "development") app.use(morgan("dev"));
+    if settings.ENVIRONMENT == "staging": app.title = "Orders (staging)"
 
 ## Fix
 Nothing to fix by itself. Prefer explicit feature flags (`config.features.requestLogging`)

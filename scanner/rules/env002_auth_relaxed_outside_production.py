@@ -13,6 +13,11 @@ there by anyone who can reach the service, usually with data that is not fake.
 ## Example
     if (!config.serviceToken && config.nodeEnv !== "production") return next();
 
+    async def get_current_user(authorization: str = Header("")):
+        if settings.environment != "production":
+            return MOCK_USER
+        return await verify_clerk_token(authorization)
+
 ## Fix
 Make the relaxation explicit and fail closed: an opt-in flag that production refuses to boot
 with, or a local mock that exists only in development builds.

@@ -13,6 +13,9 @@ wherever somebody forgot to say so.
 ## Example
     app.use(cors({ origin: config.isProduction ? config.frontendOrigin : "*" }));
 
+    if settings.DEBUG:
+        return JsonResponse({"error": str(exc), "trace": traceback.format_exc()}, status=500)
+
 ## Fix
 Keep the control on everywhere and configure it per environment:
 

@@ -12,6 +12,7 @@ credentials and relaxed auth included.
 
 ## Example
     nodeEnv: process.env.NODE_ENV ?? "development",
+    environment: str = Field("development", alias="ENVIRONMENT")  # pydantic-settings
 
 ## Fix
 Default to the safest value, or refuse to start:

@@ -37,17 +37,17 @@ from ._shared import defaulted_assignments
 
 def check(project: Project) -> Iterator[Hit]:
     for read in project.facts(EnvRead):
-        if _is_credential(read.name, read.default):
+        if _is_credential(project, read.name, read.default):
             yield Hit(read.span, f"`{read.name}` falls back to a literal credential `{lexicon.mask(read.default)}`",
                       evidence=f"{read.name}={read.default}", secrets=(read.default,))
     for assign in defaulted_assignments(project):
-        if _is_credential(assign.name, assign.value):
+        if _is_credential(project, assign.name, assign.value):
             yield Hit(assign.span, f"`{assign.name}` defaults to a literal credential `{lexicon.mask(assign.value)}`",
                       evidence=f"{assign.name}={assign.value}", secrets=(assign.value,))
 
 
-def _is_credential(name: str, value: str | None) -> bool:
-    return (value is not None and lexicon.is_secret_name(name) and not lexicon.is_placeholder(value)
+def _is_credential(project: Project, name: str, value: str | None) -> bool:
+    return (value is not None and project.is_secret_name(name) and not lexicon.is_placeholder(value)
             and not value.lstrip("-").isdigit())
 
 

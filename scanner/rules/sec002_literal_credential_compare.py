@@ -35,7 +35,7 @@ _NOT_CREDENTIALS = frozenset({"bearer", "basic", "token", "jwt", "api-key", "api
 
 def check(project: Project) -> Iterator[Hit]:
     for lit in project.facts(Literal):
-        if lit.context != "compare" or not lit.target or not lexicon.is_secret_name(lit.target):
+        if lit.context != "compare" or not lit.target or not project.is_secret_name(lit.target):
             continue
         value = lit.value
         if (lexicon.is_placeholder(value) or value.lower() in _NOT_CREDENTIALS

@@ -10,6 +10,7 @@ variable is missing, and any database left with that password is open to whoever
 
 ## Example
     const url = process.env.DATABASE_URL || "postgres://growqr:growqr@localhost:5432/growqr";
+    DATABASES = {"default": dj_database_url.config(default="postgres://orders:s3cret@db:5432/orders")}
 
 ## Fix
 Require the variable outside development; keep credentials in a secret store or `.env` files

@@ -53,9 +53,9 @@ _EXAMPLE_PLACEHOLDER = re.compile(
     r"secret|password|passwd|pass|token|key|api[-_]?key|cafebabe|deadbeef)$", re.IGNORECASE)
 
 
-def _is_literal_secret(assign: EnvAssignment, value: str) -> bool:
+def _is_literal_secret(project: Project, assign: EnvAssignment, value: str) -> bool:
     v = value.strip()
-    if not lexicon.is_secret_name(assign.name) or len(v) < 3 or lexicon.is_placeholder(v):
+    if not project.is_secret_name(assign.name) or len(v) < 3 or lexicon.is_placeholder(v):
         return False
     if "${" in v or v.startswith("$") or v.lstrip("-").isdigit() or v.startswith(("/", "./", "../", "~/")):
         return False
@@ -78,7 +78,7 @@ def check(project: Project) -> Iterator[Hit]:
             yield Hit(assign.span, f"`{assign.name}` is set to a connection string with password "
                       f"`{lexicon.mask(pw)}`{where(assign.environment)}",
                       evidence=f"{assign.name}={value}", secrets=(pw,), level=_level(assign.environment))
-        elif pw is None and _is_literal_secret(assign, value):
+        elif pw is None and _is_literal_secret(project, assign, value):
             yield Hit(assign.span, f"`{assign.name}` is set to a literal credential "
                       f"`{lexicon.mask(value)}`{where(assign.environment)}",
                       evidence=f"{assign.name}={value}", secrets=(value,), level=_level(assign.environment))

@@ -1,0 +1,28 @@
+"""Route registrations in Python (FastAPI, Flask, Django, DRF): the entry point ``python.py`` calls.
+
+``wanted`` is a cheap text test made before parsing, so importing this module costs nothing;
+``extract_routes`` loads the libcst walk (``_py_route_walker``) only for files that pass it.
+Route files are read whole: a decorator or a ``urlpatterns`` list holds none of the triggers
+the Python frontend trims its input by.
+"""
+
+from __future__ import annotations
+
+#: Substrings (lower case) a file registering routes or running as a script contains.
+TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "__main__", "api_view", "@app.",
+            # views guarded by decorators, permission classes or mixins (GuardDef facts)
+            "_required", "permission_classes", "user_passes_test", "is_superuser", "is_staff", "mixin", "(request",
+            "http404")
+
+
+def wanted(text: str) -> bool:
+    """Whether a file may register routes or run as a script (checked before parsing)."""
+    low = text.lower()
+    return any(t in low for t in TRIGGERS)
+
+
+def extract_routes(module, path: str, positions) -> list:
+    """Route, Mount, GuardDef and Script facts of one parsed libcst module (``positions``: PositionProvider)."""
+    from ._py_route_walker import extract_routes as walk
+
+    return walk(module, path, positions)

@@ -1,0 +1,285 @@
+"""The Python frontend: ``.py`` source to facts, with libcst.
+
+libcst is thorough and slow (about 0.1 MB/s to parse, visit and place), so ``extract`` spends
+cheap work to give it less to read:
+
+1. A literal pre-filter on the text: a file with none of ``TRIGGERS`` cannot hold a fact and
+   costs a few substring tests.
+2. ``ast`` from the standard library (C, tens of MB/s) parses the file. It measures nesting
+   (libcst's native parser overflows the C stack on a few thousand nested brackets and is
+   quadratic on long operator chains), and it cuts the file into top-level statements and class
+   members: those without a trigger (or a name that a triggered statement defines) are blanked
+   out, lines kept, so that spans stay exact. Imports and simple assignments always stay.
+3. libcst, imported lazily, parses what is left; positions are computed only when a fact came out.
+
+Files that may register routes (``_py_routes.wanted``) are parsed whole, and ``_py_routes``
+adds their Route, Mount, GuardDef and Script facts from the same parse.
+
+What the visitor sees is in ``_python_visitor.py``; expression evaluation in ``_python_eval.py``;
+what a branch arm does in ``_python_effects.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+import tokenize
+import warnings
+from contextlib import contextmanager
+from typing import Iterator
+
+from .. import lexicon
+from ..facts import FileFacts, Span
+from . import ExtractOptions, _py_routes
+
+#: Lower-case substrings a statement must contain for a fact to be possible in it: env APIs and
+#: config libraries, environment and debug subjects, image names, local-endpoint triggers.
+TRIGGERS = (
+    "environ", "getenv", "decouple", "database_url", "settings", "env", "debug", "production", "is_prod", "isprod",
+    "prod_", '"prod"', "'prod'", "development", "is_dev", "isdev", "_dev", "dev_", '"dev"', "'dev'",
+    "staging", "stage", "is_local", "_local", "local_", '"local"', "'local'", "testing", "is_test",
+    '"test"', "'test'", "demo", "use_mock", "mock_", "_mock", "is_mock", "image", "img",
+    *lexicon.LOCAL_TRIGGERS,
+)
+#: Secret words, which need a comparison beside them (a literal credential compare).
+SECRET_TRIGGERS = ("token", "secret", "passw", "credential", "api_key", "apikey", "_key", "-key")
+COMPARE_TRIGGERS = ("==", "!=", "compare_digest", " in (", " in [", " in {")
+#: Deepest syntax tree (``ast`` levels) handed to libcst. Real code stays under 30.
+MAX_DEPTH = 100
+#: Deepest bracket nesting accepted when ``ast`` cannot judge a file (newer syntax, Python 2).
+MAX_BRACKETS = 60
+#: Python frames allowed while visiting a tree of MAX_DEPTH levels.
+RECURSION_LIMIT = 12000
+#: Line breaks ``str.splitlines`` knows and the Python tokenizer does not: no blanking with these.
+_ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_COMPOUND = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.AsyncFor,
+             ast.While, ast.With, ast.AsyncWith, ast.Try, getattr(ast, "TryStar", ast.Try),
+             getattr(ast, "Match", ast.If))
+
+
+def _hits(low: str, names: frozenset[str] | set[str] = frozenset(),
+          extra_hosts: frozenset[str] = frozenset()) -> bool:
+    return any(t in low for t in TRIGGERS) or any(h in low for h in extra_hosts) \
+        or any(n in low for n in names) \
+        or any(t in low for t in SECRET_TRIGGERS) and any(c in low for c in COMPARE_TRIGGERS)
+
+
+def could_have_facts(text: str, extra_hosts: frozenset[str] = frozenset()) -> bool:
+    """The literal pre-filter: False when no trigger occurs anywhere in the text."""
+    return _hits(text.lower(), extra_hosts=frozenset(h.lower() for h in extra_hosts))
+
+
+def _depth_problem(tree: ast.AST) -> str | None:
+    """The tree's depth past MAX_DEPTH, if it gets there.
+
+    A node adds at most two levels per source character, so a one-line subtree shorter than the
+    depth it has left is skipped unvisited: the walk costs statements, not expressions.
+    """
+    stack = [(tree, 1)]
+    children = ast.iter_child_nodes
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            line = getattr(node, "lineno", None)
+            return f"syntax tree deeper than {MAX_DEPTH} levels" + (f" at line {line}" if line else "")
+        end = getattr(node, "end_lineno", None)
+        if end is not None and end == node.lineno \
+                and depth + 2 * (node.end_col_offset - node.col_offset) + 2 < MAX_DEPTH:
+            continue
+        stack.extend((child, depth + 1) for child in children(node))
+    return None
+
+
+def _bracket_problem(text: str) -> str | None:
+    """For files ``ast`` rejects: bracket depth and operator-chain length from the tokenizer."""
+    depth, operators = 0, 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.OP:
+                if tok.string in "([{":
+                    depth += 1
+                    if depth > MAX_BRACKETS:
+                        return f"brackets nested deeper than {MAX_BRACKETS} at line {tok.start[0]}"
+                elif tok.string in ")]}":
+                    depth = max(0, depth - 1)
+                elif tok.string not in {",", ":", "=", ";", "->", "**"}:
+                    operators += 1
+                    if operators > 4 * MAX_DEPTH:
+                        return f"operator chain longer than {4 * MAX_DEPTH} at line {tok.start[0]}"
+            elif tok.type in {tokenize.NEWLINE, tokenize.NL} and depth == 0:
+                operators = 0
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    return None
+
+
+def nesting_problem(text: str) -> str | None:
+    """Why the file is too deep for libcst to parse safely, or None."""
+    return _guard(text)[0]
+
+
+def _guard(text: str) -> tuple[str | None, ast.Module | None]:
+    """(problem, ``ast`` tree); the tree is None when ``ast`` cannot read the file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(text)
+        except (RecursionError, MemoryError):
+            return "expression nesting too deep to parse", None
+        except SyntaxError as exc:
+            message = str(exc.msg)
+            if "too many nested" in message or "too complex" in message:
+                return f"nesting too deep (line {exc.lineno}): {message}", None
+            return _bracket_problem(text), None
+        except ValueError:  # NUL bytes: libcst will say where
+            return None, None
+    return _depth_problem(tree), tree
+
+
+def _start(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None) or ()
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _kept_always(node: ast.stmt) -> bool:
+    """Imports and assignments of a name to a non-container: the tables the visitor needs."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        return not isinstance(node.value, (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.ListComp,
+                                           ast.DictComp, ast.SetComp, ast.GeneratorExp))
+    return False
+
+
+def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = frozenset()) -> str:
+    """The text with statements that cannot hold a fact blanked out (lines and columns kept)."""
+    if any(b in text for b in _ODD_BREAKS):
+        return text
+    lines = text.split("\n")
+    body = tree.body
+
+    def segment(node: ast.stmt) -> str:
+        return "\n".join(lines[_start(node) - 1:node.end_lineno]).lower()
+
+    def shares_line(nodes: list[ast.stmt], i: int) -> bool:
+        return (i > 0 and nodes[i - 1].end_lineno == _start(nodes[i])) or (
+            i + 1 < len(nodes) and _start(nodes[i + 1]) == nodes[i].end_lineno)
+
+    # Names a triggered statement defines (env-bound globals, settings classes, accessors) make
+    # the statements that use them worth reading too.
+    names: set[str] = set()
+    for node in body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and _hits(segment(node), extra_hosts=extra_hosts):
+            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            for target in targets:
+                if isinstance(target, ast.Name) and len(target.id) > 2:
+                    names.add(target.id.lower())
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.add(node.name.lower())
+    blank: list[tuple[int, int, int | None]] = []  # (first line, last line, indent for `pass`)
+    for i, node in enumerate(body):
+        if shares_line(body, i) or _kept_always(node):
+            continue
+        if not _hits(segment(node), names, extra_hosts):
+            blank.append((_start(node), node.end_lineno, None))
+            continue
+        if isinstance(node, ast.ClassDef):
+            members = node.body
+            for j, member in enumerate(members):
+                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                        and not shares_line(members, j) and _start(member) > node.lineno \
+                        and not _hits(segment(member), names, extra_hosts):
+                    blank.append((_start(member), member.end_lineno, member.col_offset))
+    if not blank:
+        return text
+    for first, last, indent in blank:
+        for n in range(first - 1, last):
+            lines[n] = ""
+        if indent is not None:
+            lines[first - 1] = " " * indent + "pass"
+    return "\n".join(lines)
+
+
+@contextmanager
+def _recursion_room() -> Iterator[None]:
+    old = sys.getrecursionlimit()
+    if old < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        if old < RECURSION_LIMIT:
+            sys.setrecursionlimit(old)
+
+
+def _positions(module):  # -> Mapping[CSTNode, CodeRange]
+    """Node positions from one code generation pass.
+
+    ``MetadataWrapper.resolve`` adds a full visit of the tree to the code generation that computes
+    positions; the provider alone skips it. Falls back to the public API if the internals move.
+    """
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    try:
+        provider = PositionProvider()
+        provider._gen_impl(module)  # noqa: SLF001
+        return provider._computed  # noqa: SLF001
+    except AttributeError:  # pragma: no cover - a libcst release that moved the internals
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
+def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
+    extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
+    routes = _py_routes.wanted(text)
+    if not routes and not _hits(text.lower(), extra_hosts=extra_hosts):
+        return FileFacts(path)
+    problem, tree = _guard(text)
+    if problem is not None:
+        return FileFacts(path, diagnostics=(("too-deep", f"skipped: {problem}"),))
+    # Route files are read whole: decorators and urlpatterns hold none of the triggers.
+    source = reduce_source(text, tree, extra_hosts) if tree is not None and not routes else text
+
+    import libcst as cst  # lazy: about 0.4 s, paid only by trees with Python worth parsing
+
+    from ._python_visitor import collect
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        detail = str(exc.message).split("\n", 1)[0]
+        return FileFacts(path, diagnostics=(("parse-error", (
+            f"cannot parse as Python 3 (line {exc.raw_line}, Python 2 or invalid syntax): {detail}")),))
+    try:
+        with _recursion_room():
+            pending, imports = collect(module, path, options.extra_local_hosts, source)
+            if not pending and not routes:
+                return FileFacts(path, imports=tuple(imports))
+            positions = _positions(module)
+            route_facts = _py_routes.extract_routes(module, path, positions) if routes else []
+    except RecursionError:
+        return FileFacts(path, diagnostics=(("too-deep", "skipped: nesting too deep to analyse"),))
+    from ._python_effects import Region
+
+    def span(node) -> Span | None:
+        if node is None:
+            return None
+        if isinstance(node, Region):
+            first, last = positions[node.first], positions[node.last]
+            return Span(path, first.start.line, first.start.column + 1, last.end.line, last.end.column + 1)
+        where = positions[node]
+        return Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
+    facts = list(route_facts)
+    seen = set(facts)
+    for node, kind, fields in pending:
+        for key in ("then_span", "else_span", "default_span"):
+            if key in fields:
+                fields[key] = span(fields[key])
+        fact = kind(span=span(node), **fields)
+        if fact not in seen:
+            seen.add(fact)
+            facts.append(fact)
+    facts.sort(key=lambda f: (f.span, type(f).__name__))
+    return FileFacts(path, tuple(facts), imports=tuple(imports))
