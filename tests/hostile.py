@@ -220,8 +220,11 @@ def _sizes_and_depth(tree: HostileTree) -> None:
 
     py_ok = 'API_URL = os.environ.get("DEEP_PY_URL", "http://localhost:8000")'
     tree.write("app/deep.py", "import os\nx = " + "(" * PY_DEPTH + "1" + ")" * PY_DEPTH + "\n" + py_ok + "\n")
+    # Flat in Python's ast, nested pairwise by libcst: 20,000 operands overflowed its native parser.
+    tree.write("app/chain.py", "import os\nok = " + " and ".join(["a"] * 20_000) + "\n" + py_ok + "\n")
     if has_frontend("python"):
         tree.finding_or_diagnostic["app/deep.py"] = ({"too-deep", "parse-error"}, (3, "URL001"))
+        tree.finding_or_diagnostic["app/chain.py"] = ({"too-deep", "parse-error"}, (3, "URL001"))
 
 
 def _structured(tree: HostileTree) -> None:
