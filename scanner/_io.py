@@ -1,33 +1,90 @@
-"""Writing reports: atomically, so a reader never sees half a file and a crash keeps the old one."""
+"""Files on disk, handled defensively: source files read without following links or blocking,
+reports written atomically so a reader never sees half a file and a crash keeps the old one."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 
 from .errors import OutputError
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """The path is a FIFO, socket or device (it was a regular file when discovered)."""
+
+
+def read_source(path: str, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file at ``path`` (one more than allowed tells
+    the caller it is too large).
+
+    The file is opened without following a final symlink (``OSError`` with ``errno.ELOOP``) and
+    without blocking, so a file swapped for a link out of the root or for a FIFO after discovery
+    is refused (``NotRegularFile``), not read. ``FileNotFoundError`` means it vanished.
+    """
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file")
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
 
 def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to a temporary file in the same directory, then rename it over ``path``."""
+    """Write ``text`` to a temporary file in the same directory, then rename it over ``path``.
+
+    An interruption at any point (an error, SIGINT, SIGTERM) removes the temporary file and
+    leaves whatever was at ``path`` untouched. A symlink at ``path`` is replaced, not written
+    through. Every failure is an ``OutputError`` naming the path.
+    """
     directory = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".envmatrix-", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(f"cannot write `{path}`: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except OSError:
+            mode = 0o644
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write `{path}`: {exc.strerror or exc}") from None
         raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: str) -> None:
+    """Make the rename durable; best effort (not every platform can open a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,12 +1,16 @@
 """The command line: options in, one library call, a rendered report out, an exit code.
 
 No scanning logic lives here. Exit codes: 0 nothing at or above ``--fail-level``, 1 findings,
-2 usage, configuration or internal error (one line on stderr; a traceback with ``--debug``).
+2 usage, configuration or internal error (one line on stderr; a traceback with ``--debug``),
+130 interrupted (SIGINT), 143 terminated (SIGTERM). An interrupted run writes nothing: reports
+are written atomically once the scan is done, so an earlier ``--output`` file stays intact.
 """
 
 from __future__ import annotations
 
 import enum
+import os
+import signal
 import sys
 import time
 import traceback
@@ -61,22 +65,55 @@ class _Progress:
             sys.stderr.write("\r\x1b[K")
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so it unwinds (and cleans up) like Ctrl-C does."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated()
+
+
 def _run(debug: bool, fn) -> None:
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         code = fn()
+    except KeyboardInterrupt:
+        click.echo("envmatrix: interrupted", err=True)
+        sys.exit(130)
+    except _Terminated:
+        click.echo("envmatrix: terminated", err=True)
+        sys.exit(143)
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (`| head`); nothing more to say
+        sys.exit(ExitCode.ERROR)
     except EnvmatrixError as exc:
         if debug:
             traceback.print_exc()
         click.echo(f"envmatrix: error: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
-    except KeyboardInterrupt:
-        sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - internal errors are exit 2 with one line
         if debug:
             traceback.print_exc()
         click.echo(f"envmatrix: error: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
         sys.exit(ExitCode.ERROR)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     sys.exit(code)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -195,7 +232,14 @@ def _emit(text: str, output: str | None) -> None:
         from ._io import write_atomic
         write_atomic(output, text)
     else:
-        sys.stdout.write(text)
+        # Reports are UTF-8 whatever the locale says; a name that cannot be encoded is escaped.
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8", "backslashreplace"))
+            buffer.flush()
         sys.stdout.flush()
 
 
@@ -246,9 +290,10 @@ def baseline(path, output, config_file, select, ignore, jobs, no_progress, debug
 @click.option("--timestamp", is_flag=True, help="Add a Generated: line (UTC; SOURCE_DATE_EPOCH when set).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="Read settings from this file (default: the nearest .envmatrix.toml or pyproject.toml).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def report(path, output, check, timestamp, config_file, no_progress, debug):
+def report(path, output, check, timestamp, config_file, no_cache, no_progress, debug):
     """Write the environment matrix of PATH: config inventory, code paths, hotspots, checklist."""
 
     def run() -> int:
@@ -261,6 +306,9 @@ def report(path, output, check, timestamp, config_file, no_progress, debug):
         if check and not output:
             raise UsageError("--check needs --output FILE: the document to compare with")
         config = _config(path, config_file)
+        if no_cache:
+            import dataclasses
+            config = dataclasses.replace(config, use_cache=False)
         progress = _Progress(not no_progress)
         result = run_scan(path, config, progress)
         progress.close()

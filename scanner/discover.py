@@ -3,13 +3,15 @@
 Git's view of the tree decides what is scanned: ``.gitignore`` at every level and
 ``.git/info/exclude`` (pathspec's git-style matching, deeper files overriding shallower ones),
 then the default excludes (dependencies, build output, minified bundles) and the user's
-``exclude``. Symlinks are never followed: git stores them as links, and following one could
-leave the root or loop. Every skipped file gets a ``Diagnostic`` except the default excludes,
-which are counted in ``Discovery.excluded``.
+``exclude``. Symlinks are never followed, not even to read an ignore file: git stores them as
+links, and following one could leave the root or loop. Every skipped file gets a ``Diagnostic``
+except the default excludes, which are counted in ``Discovery.excluded``. File names that are not
+valid UTF-8 are reported with the bad bytes escaped (``caf\\xe9.ts``), as git quotes them.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pathspec
 
+from ._io import read_source
 from .config import Config
 from .findings import Diagnostic
 
@@ -38,6 +41,10 @@ DEFAULT_EXCLUDED_FILES = (
 )
 
 _EXCLUDED_FILES = re.compile("|".join(fnmatch.translate(p) for p in DEFAULT_EXCLUDED_FILES))
+#: Bytes of one ignore file that are read (a real one is a few kB).
+MAX_IGNORE_BYTES = 1024 * 1024
+#: Directory levels walked below the root (the walk recurses; real trees stay far below this).
+MAX_DIR_DEPTH = 200
 
 TEXT_EXTENSIONS = frozenset({
     ".md", ".mdx", ".rst", ".txt", ".adoc", ".sh", ".bash", ".zsh", ".fish", ".ps1", ".conf",
@@ -200,7 +207,7 @@ class _Spec:
         self.base = base
         self.spec = spec
         self.checks = 0
-        self.screen: re.Pattern[str] | None = None
+        self.screen = None  # an re2 pattern once built
 
     def check(self, rel: str, is_dir: bool) -> bool | None:
         sub = rel[len(self.base) + 1:] if self.base else rel
@@ -213,7 +220,7 @@ class _Spec:
         return self.spec.check_file(sub).include
 
 
-def _screen(spec: pathspec.PathSpec) -> re.Pattern[str] | None:
+def _screen(spec: pathspec.PathSpec):
     """One regex that matches where any pattern of ``spec`` does: most paths match none, and one
     search is much cheaper than pathspec's pattern-by-pattern loop. None when it cannot be built."""
     sources = []
@@ -228,21 +235,35 @@ def _screen(spec: pathspec.PathSpec) -> re.Pattern[str] | None:
         sources.append("(?:" + _NAMED_GROUP.sub("(?:", regex.pattern) + ")")
     if not sources:
         return None
+    try:  # RE2 keeps the screen linear-time: Python's re would reopen the catastrophic-pattern hang
+        import re2
+    except ImportError:
+        return None
+    if flags & ~(re.UNICODE | re.DOTALL):
+        return None
     try:
-        return re.compile("|".join(sources), flags)
-    except re.error:
+        prefix = "(?s)" if flags & re.DOTALL else ""
+        return re2.compile(prefix + "|".join(sources))
+    except Exception:  # noqa: BLE001 - re2.error and syntax RE2 lacks: no screen, same answers
         return None
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
-def _read_spec(path: str) -> pathspec.PathSpec | None:
+def _read_spec(path: str, rel: str | None = None, out: Discovery | None = None) -> pathspec.PathSpec | None:
+    """An ignore file's patterns. pathspec matches them with RE2 (``google-re2``), in linear
+    time: with Python's backtracking ``re``, one hostile pattern (``a*a*a*a*a*b``) against one
+    long name takes minutes. Past ``MAX_IGNORE_BYTES`` the rest of the file is not read."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
+        data = read_source(path, MAX_IGNORE_BYTES)
     except OSError:
         return None
+    if len(data) > MAX_IGNORE_BYTES:
+        data = data[:MAX_IGNORE_BYTES].rsplit(b"\n", 1)[0]
+        if out is not None and rel is not None:
+            out.diagnostics.append(Diagnostic(rel, "too-large", f"read in part: only the first {MAX_IGNORE_BYTES} bytes of patterns apply"))
+    lines = data.decode("utf-8", "replace").splitlines()
     lines = [line for line in lines if line.strip() and not line.startswith("#")]
     return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
 
@@ -253,22 +274,43 @@ def discover(root: str | os.PathLike[str], config: Config) -> Discovery:
     result = Discovery()
     user_spec = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     stack = _IgnoreStack()
-    exclude_file = root_path / ".git" / "info" / "exclude"
-    if exclude_file.is_file():
-        spec = _read_spec(str(exclude_file))
+    if _regular_below(str(root_path), (".git", "info", "exclude")):
+        spec = _read_spec(str(root_path / ".git" / "info" / "exclude"), ".git/info/exclude", result)
         if spec:
             stack = stack.push("", spec)
-    _walk(str(root_path), "", stack, user_spec, config, result)
+    _walk(str(root_path), "", stack, user_spec, config, result, os.path.realpath(root_path))
     result.files.sort(key=lambda f: f.path)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
 
+def _regular_below(root: str, parts: tuple[str, ...]) -> bool:
+    """True when ``root/parts…`` is a regular file reached without passing through a symlink."""
+    path = root
+    for i, part in enumerate(parts):
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return False
+        if not (stat.S_ISREG(mode) if i == len(parts) - 1 else stat.S_ISDIR(mode)):
+            return False
+    return True
+
+
+def display_name(name: str) -> str:
+    """A file name as reports show it: bytes that are not UTF-8 escaped as ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.PathSpec | None,
-          config: Config, out: Discovery) -> None:
+          config: Config, out: Discovery, root_real: str, depth: int = 0) -> None:
+    if depth > MAX_DIR_DEPTH:
+        out.diagnostics.append(Diagnostic(rel_dir, "too-deep", f"skipped: directories nested over {MAX_DIR_DEPTH} levels"))
+        return
     gitignore = os.path.join(abs_dir, ".gitignore")
-    if os.path.isfile(gitignore) and not os.path.islink(gitignore):
-        spec = _read_spec(gitignore)
+    if _regular_below(abs_dir, (".gitignore",)):
+        spec = _read_spec(gitignore, f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", out)
         if spec:
             stack = stack.push(rel_dir, spec)
     try:
@@ -277,14 +319,15 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
         out.diagnostics.append(Diagnostic(rel_dir or ".", "unreadable", f"cannot list directory: {exc.strerror}"))
         return
     for entry in entries:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        name = display_name(entry.name)
+        rel = f"{rel_dir}/{name}" if rel_dir else name
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError as exc:
             out.diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
             continue
         if stat.S_ISLNK(st.st_mode):
-            _note_symlink(entry.path, rel, out)
+            out.diagnostics.append(symlink_diagnostic(entry.path, rel, root_real))
             continue
         is_dir = stat.S_ISDIR(st.st_mode)
         if is_dir and entry.name in (DEFAULT_EXCLUDED_DIRS if config.default_excludes else VCS_DIRS):
@@ -294,9 +337,11 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             out.ignored += 1
             continue
         if is_dir:
-            _walk(entry.path, rel, stack, user_spec, config, out)
+            _walk(entry.path, rel, stack, user_spec, config, out, root_real, depth + 1)
             continue
         if not stat.S_ISREG(st.st_mode):
+            if classify_kind(rel) is not None:
+                out.diagnostics.append(Diagnostic(rel, "special-file", "skipped: not a regular file (a FIFO, socket or device)"))
             continue
         if config.default_excludes and _EXCLUDED_FILES.match(entry.name):
             out.excluded += 1
@@ -312,13 +357,18 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
                                     (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
 
 
-def _note_symlink(abspath: str, rel: str, out: Discovery) -> None:
-    """Symlinks are not followed; say so, and say when one points out of the tree or nowhere."""
+def symlink_diagnostic(abspath: str, rel: str, root_real: str) -> Diagnostic:
+    """Symlinks are not followed; say why it matters for this one, never naming a path outside."""
+    target = os.path.realpath(abspath)
+    inside = os.path.commonpath([root_real, target]) == root_real
+    shown = f" `{display_name(os.path.relpath(target, root_real)).replace(os.sep, '/')}`" if inside else ""
     try:
-        target = os.readlink(abspath)
-    except OSError:
-        target = "?"
-    if not os.path.exists(abspath):
-        out.diagnostics.append(Diagnostic(rel, "dangling-symlink", f"skipped: symlink to missing `{target}`", "note"))
-    else:
-        out.diagnostics.append(Diagnostic(rel, "symlink", "skipped: symlinks are not followed", "note"))
+        os.stat(abspath)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Diagnostic(rel, "symlink-loop", "skipped: symlink loop", "note")
+        where = shown or " outside the scanned root"
+        return Diagnostic(rel, "dangling-symlink", f"skipped: symlink to missing{where}", "note")
+    if not inside:
+        return Diagnostic(rel, "symlink-outside-root", "skipped: symlink to a target outside the scanned root; not followed", "note")
+    return Diagnostic(rel, "symlink", f"skipped: symlinks are not followed (target{shown})", "note")

@@ -18,6 +18,7 @@ from . import inventory as inventory_mod
 from .baseline import Baseline
 from .config import Config
 from .discover import SourceFile, discover
+from .errors import describe
 from .facts import FileFacts
 from .findings import Diagnostic, Finding, Hit, Level, Rule
 from .project import Project
@@ -108,7 +109,7 @@ def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagn
         try:
             hits = list(rule.check(project))
         except Exception as exc:  # noqa: BLE001 - reported as a diagnostic, exit 2
-            diagnostics.append(Diagnostic(None, "rule-error", f"{rule.code} failed: {type(exc).__name__}: {exc}", "error"))
+            diagnostics.append(Diagnostic(None, "rule-error", f"{rule.code} failed: {describe(exc)}", "error"))
             internal_error = True
             continue
         findings += stamp(rule, hits, project)

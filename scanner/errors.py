@@ -23,3 +23,19 @@ class ConfigError(EnvmatrixError):
 
 class OutputError(EnvmatrixError):
     pass
+
+
+def describe(exc: BaseException) -> str:
+    """``KeyError at typescript.py:412``: an unexpected exception's type and where it was raised.
+
+    Never its message: a parser's message can quote the scanned file, and with it a credential.
+    Diagnostics use this; ``--debug`` is the way to see the whole traceback.
+    """
+    import os
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {os.path.basename(last.filename)}:{last.lineno}"

@@ -19,6 +19,7 @@ where. In order:
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import re
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ._io import NotRegularFile, read_source
 from .config import Config
 from .discover import SourceFile
 from ._factcodec import pack, unpack
@@ -258,12 +260,17 @@ def _read(sf: SourceFile, config: Config) -> bytes | FileFacts:
 
 
 def _read_file(path: str, abspath: str, max_size: int) -> bytes | FileFacts:
+    """The file's bytes, or a diagnostic: vanished, swapped for a link or a FIFO, unreadable, too large
+    (``_io.read_source`` never follows a final symlink and never blocks on a FIFO)."""
     try:
-        with open(abspath, "rb") as fh:
-            data = fh.read(max_size + 1)
+        data = read_source(abspath, max_size)
     except FileNotFoundError:
         return FileFacts(path, diagnostics=(("vanished", "skipped: the file disappeared during the scan"),))
+    except NotRegularFile:
+        return FileFacts(path, diagnostics=(("special-file", "skipped: no longer a regular file"),))
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return FileFacts(path, diagnostics=(("symlink", "skipped: became a symlink during the scan; not followed"),))
         return FileFacts(path, diagnostics=(("unreadable", f"skipped: cannot read ({exc.strerror})"),))
     if len(data) > max_size:
         return FileFacts(path, diagnostics=(("too-large", f"skipped: over the {max_size}-byte limit"),))

@@ -195,6 +195,25 @@ def mask(secret: str) -> str:
     return secret[:2] + "*****"
 
 
+_TOKEN_PREFIX = re.compile(r"^(?:[sprw]k_(?:live|test)_|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|AKIA[0-9A-Z]{12})")
+
+
+def looks_like_token(text: str) -> bool:
+    """True for a string shaped like a generated credential rather than a name: a known token
+    prefix (``sk_live_``, ``ghp_``, ``xoxb-``, ``AKIA…``) in 20+ characters, or a run of 20+
+    letters and digits (no ``_``, ``-`` or ``.`` between words) mixing upper case, lower case
+    and digits. Used where a value may have landed in a name's place (a pasted key on its own
+    line in a ``.env`` file), so that it is never reported as a name.
+    ``NEXT_PUBLIC_firebaseAppId2024`` and ``npm_config_cache_folder`` are names."""
+    if _TOKEN_PREFIX.match(text) and len(text) >= 20:
+        return True
+    return any(len(run) >= 20 and any(c.islower() for c in run) and any(c.isupper() for c in run)
+               and sum(c.isdigit() for c in run) >= 2 for run in _WORD_RUNS.split(text))
+
+
+_WORD_RUNS = re.compile(r"[_.\-]+")
+
+
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://([^:/@\s]*):([^@/\s]+)@", re.IGNORECASE)
 
 

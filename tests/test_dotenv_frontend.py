@@ -92,3 +92,18 @@ def test_many_bad_lines_give_one_summary():
     result = run("dotenv", "bad line\n" * 20 + "A=1\n", ".env")
     assert [f.name for f in result.facts] == ["A"]
     assert len(result.diagnostics) == 6 and result.diagnostics[-1][1] == "15 more lines could not be read"
+
+
+def test_pasted_credential_on_its_own_line_is_not_a_name():
+    src = "A=1\nsk_live_51HxQ8vRawPastedKey\nAbCdEfGh12IjKlMnOpQr9\nNODE_ENV\nB=2\n"
+    ff = run("dotenv", src, ".env")
+    names = [f.name for f in ff.facts if isinstance(f, EnvAssignment)]
+    assert names == ["A", "NODE_ENV", "B"]
+    assert ff.diagnostics == (("parse-error", "line 2: a bare value where `KEY=value` was expected"),
+                              ("parse-error", "line 3: a bare value where `KEY=value` was expected"))
+
+
+def test_long_names_are_still_names():
+    src = "NEXT_PUBLIC_firebaseAppId2024=x\nnpm_config_cache_folder\nVITE_FIREBASE_MEASUREMENT_ID=G-1\n"
+    assert [s[0] for s in sets(src)] == ["NEXT_PUBLIC_firebaseAppId2024", "npm_config_cache_folder",
+                                         "VITE_FIREBASE_MEASUREMENT_ID"]

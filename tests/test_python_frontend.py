@@ -794,6 +794,10 @@ def test_newer_syntax_still_parses():
     "import os  # getenv\nx = f" + "()" * 5000 + "\n",
     "print 'env'\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
     "type X = int  # getenv\nx = " + " + ".join(["1"] * 20000) + "\n",
+    # Flat in ast, nested pairwise in libcst (20,000 operands crashed its native parser).
+    "import os  # getenv\nx = " + " and ".join(["a"] * 300) + "\n",
+    "import os  # getenv\nx = (" + " or ".join(["a"] * 300) + ")\n",
+    "type X = int  # getenv\nx = " + " and ".join(["a"] * 1000) + "\n",
 ])
 def test_deep_nesting_is_a_diagnostic(src):
     result = scan(src)

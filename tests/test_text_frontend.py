@@ -50,3 +50,28 @@ def test_prose_and_python_from_are_not_images():
 
 def test_flag_values_are_not_images():
     assert hot("kubectl --token=foo/system:masters create -f roles.yaml\n", "README.md") == []
+
+
+# The scheme alternative as it was before it was made linear: the reference for what it finds.
+_PLAIN_URL = __import__("re").compile(r"""[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'`<>()\[\]{},;|\\]+""")
+
+
+def _scheme_urls(pattern, line):
+    out = []
+    for m in pattern.finditer(line):
+        lead = m.groupdict().get("lead") or ""
+        out.append((m.start() + len(lead), m.end()))
+    return out
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab1.+-:/ (@", max_size=40))
+def test_linear_url_regex_finds_what_the_plain_one_did(line):
+    from scanner.languages.text import _URL
+
+    linear = [span for span in _scheme_urls(_URL, line) if "://" in line[span[0]:span[1]]]
+    assert linear == _scheme_urls(_PLAIN_URL, line)

@@ -1,8 +1,9 @@
 """Frontends: one module per file kind, each turning a file's text into ``FileFacts``.
 
-``extract_file`` is the one entry point the engine calls per file: it reads and decodes the bytes
-(binary and undecodable files become diagnostics), then hands the text to the frontend named in
-``FRONTENDS``. Frontend modules are imported on first use, so a scan of a tree without Python
+``extract_bytes`` is the one entry point the engine calls per file: it sniffs and decodes the bytes
+(binary files become diagnostics, undecodable bytes are replaced and noted), turns every line
+ending into ``\n`` (CRLF and a lone CR each end one line, so spans count lines the way editors
+and SARIF do), then hands the text to the frontend named in ``FRONTENDS``. Frontend modules are imported on first use, so a scan of a tree without Python
 never imports libcst. A frontend that raises costs its file a diagnostic, never the scan.
 """
 
@@ -12,6 +13,7 @@ import codecs
 import importlib
 from dataclasses import dataclass
 
+from ..errors import describe
 from ..facts import FileFacts
 
 #: kind -> module under ``scanner.languages`` that defines ``extract(path, text, options)``.
@@ -29,6 +31,9 @@ FRONTENDS: dict[str, str] = {
 
 #: How many bytes are sniffed for NUL (binary) and for minified single lines.
 SNIFF_BYTES = 8192
+#: NUL bytes tolerated in the sniffed head of otherwise valid UTF-8 before a file counts as
+#: binary: a few stray NULs in a source file should not cost its findings.
+STRAY_NULS = 16
 MINIFIED_LINE = 5000  # a first line this long in a script file marks a minified bundle
 
 
@@ -57,6 +62,26 @@ def decode(data: bytes) -> tuple[str, str | None]:
             f"not valid UTF-8 (first bad byte at offset {exc.start}); undecodable bytes were replaced")
 
 
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; positions in the result are the editor's lines and columns."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def is_binary(head: bytes) -> bool:
+    """Git's test (a NUL in the head), except that a few stray NULs in valid UTF-8 are text."""
+    if b"\x00" not in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if head.count(0) > max(STRAY_NULS, len(head) // 100):
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - 3  # a character cut by the sniff window is not evidence
+    return False
+
+
 def frontend_for(kind: str):
     """The frontend module for a kind, imported lazily; None when no frontend reads it."""
     module = FRONTENDS.get(kind)
@@ -81,13 +106,13 @@ def extract_text(path: str, text: str, options: ExtractOptions) -> FileFacts:
     except RecursionError:
         return FileFacts(path, diagnostics=(("too-deep", "skipped: nesting too deep to analyse"),))
     except Exception as exc:  # noqa: BLE001 - a frontend bug must not end the scan
-        return FileFacts(path, diagnostics=(("frontend-error", f"{options.kind} frontend failed: {type(exc).__name__}: {exc}"),))
+        return FileFacts(path, diagnostics=(("frontend-error", f"{options.kind} frontend failed: {describe(exc)}"),))
 
 
 def sniff(path: str, data: bytes, kind: str) -> FileFacts | None:
     """The facts of a file not worth reading (binary, minified), or None when it is."""
     head = data[:SNIFF_BYTES]
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if is_binary(head):
         return FileFacts(path, diagnostics=(("binary", "skipped: binary content (NUL bytes)"),))
     if kind in {"typescript", "tsx", "javascript"}:
         first_line = head.split(b"\n", 1)[0]
@@ -115,7 +140,10 @@ def extract_bytes(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
     if skipped is not None:
         return skipped
     text, note = decode(data)
-    facts = extract_text(path, text, options)
-    if note:
-        facts = FileFacts(facts.path, facts.facts, (("decode-error", note),) + facts.diagnostics, facts.imports)
+    notes = [("decode-error", note)] if note else []
+    if "\x00" in text:
+        notes.append(("nul-bytes", f"read as text despite {text.count(chr(0))} NUL bytes"))
+    facts = extract_text(path, normalize_newlines(text), options)
+    if notes:
+        facts = FileFacts(facts.path, facts.facts, tuple(notes) + facts.diagnostics, facts.imports)
     return facts

@@ -11,6 +11,7 @@ scanner wants (``on:`` stays ``"on"``, ``5432`` stays ``"5432"``).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -69,9 +70,29 @@ class Tree:
     diagnostics: list[tuple[str, str]] = field(default_factory=list)
 
 
+class _Where:
+    """(line, column) of a parser mark, 1-based, counting only LF as a line end.
+
+    YAML 1.1 (PyYAML, libyaml) also ends lines at U+0085, U+2028 and U+2029; every other part of
+    envmatrix, SARIF and editors do not, so where one occurs the position comes from the mark's
+    character offset instead of its line."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = None
+        if any(c in text for c in "\x85\u2028\u2029"):
+            self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def __call__(self, mark) -> tuple[int, int]:
+        if self.starts is None:
+            return mark.line + 1, mark.column + 1
+        k = bisect.bisect_right(self.starts, mark.index) - 1
+        return k + 1, mark.index - self.starts[k] + 1
+
+
 def load(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> Tree:
     """Every document that could be read; a parse error or a cap ends reading with a diagnostic."""
     tree = Tree()
+    where = _Where(text)
     stack: list[Node] = []
     pending: list[Node | None] = []  # per open mapping: the key waiting for its value
     anchors: dict[str, Node] = {}
@@ -100,8 +121,7 @@ def load(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -
                 break
             kind = type(ev)
             if kind is yaml.ScalarEvent:
-                start, end = ev.start_mark, ev.end_mark
-                node = Node("scalar", start.line + 1, start.column + 1, end.line + 1, end.column + 1,
+                node = Node("scalar", *where(ev.start_mark), *where(ev.end_mark),
                             ev.value, ev.style or "")
                 if ev.anchor:
                     anchors[ev.anchor] = node
@@ -110,7 +130,7 @@ def load(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -
                 if len(stack) >= max_depth:
                     tree.diagnostics.append(("yaml-too-deep", f"stopped reading at nesting depth {max_depth}"))
                     break
-                node = Node("map" if kind is yaml.MappingStartEvent else "seq", ev.start_mark.line + 1, ev.start_mark.column + 1,
+                node = Node("map" if kind is yaml.MappingStartEvent else "seq", *where(ev.start_mark),
                             style="flow" if ev.flow_style else "")
                 if ev.anchor:
                     anchors[ev.anchor] = node
@@ -120,7 +140,7 @@ def load(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 node = stack.pop()
                 pending.pop()
-                node.end_line, node.end_column = ev.end_mark.line + 1, ev.end_mark.column + 1
+                node.end_line, node.end_column = where(ev.end_mark)
             elif kind is yaml.AliasEvent:
                 aliases += 1
                 if aliases > MAX_ALIASES:
@@ -128,8 +148,7 @@ def load(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -
                     break
                 target = anchors.get(ev.anchor)
                 if target is None:  # libyaml reports this itself; be safe with the pure parser
-                    target = Node("scalar", ev.start_mark.line + 1, ev.start_mark.column + 1,
-                                  ev.end_mark.line + 1, ev.end_mark.column + 1)
+                    target = Node("scalar", *where(ev.start_mark), *where(ev.end_mark))
                 add(target)
             elif kind is yaml.DocumentStartEvent:
                 stack, pending, anchors, root = [], [], {}, None
@@ -139,9 +158,9 @@ def load(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -
                 root = None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
+        at = f" at line {where(mark)[0]}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        tree.diagnostics.append(("parse-error", f"YAML could not be parsed{where}: {problem}"))
+        tree.diagnostics.append(("parse-error", f"YAML could not be parsed{at}: {problem}"))
     if root is not None:  # the document that was being read when reading stopped
         tree.documents.append(root)
     return tree

@@ -78,6 +78,11 @@ def parse(text: str) -> tuple[list[tuple[int, int, int, str, list[_interpolate.P
         k = km.end()
         while k < eol and s[k] in " \t":
             k += 1
+        if lexicon.looks_like_token(key):
+            # A pasted credential on a line of its own: never report it as a variable name.
+            diags.append(("parse-error", f"line {t.position(i)[0]}: a bare value where `KEY=value` was expected"))
+            i = eol + 1
+            continue
         if k >= eol or s[k] == "#":
             out.append((start, k, km.end(), key, None))
             i = eol + 1

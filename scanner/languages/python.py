@@ -74,7 +74,9 @@ def _depth_problem(tree: ast.AST) -> str | None:
     """The tree's depth past MAX_DEPTH, if it gets there.
 
     A node adds at most two levels per source character, so a one-line subtree shorter than the
-    depth it has left is skipped unvisited: the walk costs statements, not expressions.
+    depth it has left is skipped unvisited: the walk costs statements, not expressions. ``ast``
+    keeps ``a and b and c`` flat; libcst nests it pairwise, so a BoolOp of n operands counts n - 1
+    levels (a 10,000-operand ``and`` chain overflowed libcst's native parser: a segfault).
     """
     stack = [(tree, 1)]
     children = ast.iter_child_nodes
@@ -87,7 +89,8 @@ def _depth_problem(tree: ast.AST) -> str | None:
         if end is not None and end == node.lineno \
                 and depth + 2 * (node.end_col_offset - node.col_offset) + 2 < MAX_DEPTH:
             continue
-        stack.extend((child, depth + 1) for child in children(node))
+        step = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
+        stack.extend((child, depth + step) for child in children(node))
     return None
 
 
@@ -107,6 +110,10 @@ def _bracket_problem(text: str) -> str | None:
                     operators += 1
                     if operators > 4 * MAX_DEPTH:
                         return f"operator chain longer than {4 * MAX_DEPTH} at line {tok.start[0]}"
+            elif tok.type == tokenize.NAME and tok.string in {"and", "or"}:
+                operators += 1
+                if operators > 4 * MAX_DEPTH:
+                    return f"operator chain longer than {4 * MAX_DEPTH} at line {tok.start[0]}"
             elif tok.type in {tokenize.NEWLINE, tokenize.NL} and depth == 0:
                 operators = 0
     except (tokenize.TokenError, IndentationError, SyntaxError):

@@ -9,6 +9,7 @@ import json as _json
 
 from .. import __version__
 from ..engine import ScanResult
+from ._sanitize import escape_json
 
 SCHEMA_VERSION = 1
 
@@ -55,4 +56,4 @@ def to_dict(result: ScanResult) -> dict:
 
 
 def render(result: ScanResult) -> str:
-    return _json.dumps(to_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return escape_json(_json.dumps(to_dict(result), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"

@@ -31,7 +31,7 @@ from urllib.parse import quote
 from .. import __version__, lexicon
 from ..engine import ScanResult
 from ..findings import Finding, Level, Rule
-from ._sanitize import clean, redact
+from ._sanitize import clean, escape_json, redact
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/envmatrix/envmatrix"
@@ -63,7 +63,8 @@ CATEGORY_TAGS: dict[str, tuple[str, ...]] = {
 
 def render(result: ScanResult, category: str | None = None, uri_prefix: str = "") -> str:
     """The SARIF log as JSON text. ``category`` becomes ``automationDetails.id``."""
-    return _json.dumps(to_dict(result, category, uri_prefix), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    document = _json.dumps(to_dict(result, category, uri_prefix), indent=2, sort_keys=True, ensure_ascii=False)
+    return escape_json(document) + "\n"
 
 
 def to_dict(result: ScanResult, category: str | None = None, uri_prefix: str = "") -> dict:
@@ -253,7 +254,9 @@ def _text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
 
 
-_URL_CREDENTIALS = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@\"'`]*:)(?P<pw>[^\s@/\"'`]+)(?=@)")
+#: A scheme is tried only where a run of scheme characters starts (linear in the snippet).
+_URL_CREDENTIALS = re.compile(r"(?P<head>(?<![a-zA-Z0-9+.-])[0-9+.-]*[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@\"'`]*:)"
+                              r"(?P<pw>[^\s@/\"'`]+)(?=@)")
 
 
 def _mask(text: str, secrets: tuple[str, ...]) -> str:
@@ -289,15 +292,20 @@ class _Sources:
         return self._lines[path]
 
     def _read(self, path: str) -> list[str] | None:
-        from ..languages import decode
+        """The file's lines as the frontend saw them; read as the engine reads (no symlink, no
+        FIFO, no more than the size limit), since the file may have changed since the scan."""
+        from .._io import read_source
+        from ..config import DEFAULT_MAX_FILE_SIZE
+        from ..languages import decode, normalize_newlines
 
         abspath = self._abspath.get(path)
         if abspath is None:
             return None
         try:
-            with open(abspath, "rb") as fh:
-                data = fh.read()
+            data = read_source(abspath, DEFAULT_MAX_FILE_SIZE)
         except OSError:
             return None
+        if len(data) > DEFAULT_MAX_FILE_SIZE:
+            return None
         text, _ = decode(data)
-        return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+        return normalize_newlines(text).split("\n")
