@@ -28,6 +28,7 @@ DEFAULT_MIN_LEVEL = Level.NOTE
 DEFAULT_FAIL_LEVEL = Level.WARNING
 #: Roles whose findings are counted but not reported unless asked for.
 DEFAULT_HIDDEN_ROLES = frozenset({"test", "docs"})
+DEFAULT_FILE_TIMEOUT = 10.0  # seconds one file may take in a worker before it is skipped
 #: File names searched in each directory from the scanned root upwards, first match wins.
 CONFIG_FILES = (".envmatrix.toml", "pyproject.toml")
 
@@ -45,6 +46,8 @@ class Config:
     hidden_roles: frozenset[str] = DEFAULT_HIDDEN_ROLES
     jobs: int = 0  # worker processes; 0 chooses from the work size, 1 scans in-process
     use_cache: bool = True
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
+    prefilter: bool = True  # skip files no frontend could get a fact from; off only to test that claim
     extra_local_hosts: frozenset[str] = frozenset()
     areas: tuple[tuple[str, str], ...] = ()  # (variable glob, area) checked before the built-ins
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = field(default=())  # (path glob, codes)

@@ -1006,7 +1006,7 @@ class Collector(Walker):
         if endpoint is not None and default_for is None:
             self._emit(node, Literal, value=value, context=context, target=target)
         elif context == "compare" and target and value.strip() and _credential_compare(target, value) \
-                and not self._prefix_test():
+                and not self._prefix_test() and not self._rejected_value():
             self._emit(node, Literal, value=value, context="compare", target=target)
         if target and context == "value" and lexicon.is_image_name(target) and probe is None \
                 and _looks_like_image(value, alone=not self._in_container()):
@@ -1025,6 +1025,26 @@ class Collector(Walker):
             if isinstance(anc, cst.Call):
                 return (last_name(anc.func) or "").endswith(("compare_digest", "startswith", "endswith"))
             if not isinstance(anc, (cst.ComparisonTarget, cst.Element, cst.Tuple, cst.List, cst.Set, cst.Arg)):
+                return False
+        return False
+
+    def _rejected_value(self) -> bool:
+        """``if SECRET_KEY == "change-me": raise …``: the literal is refused, not accepted."""
+        stack = self.stack
+        comparison = None
+        for i in range(len(stack) - 2, -1, -1):
+            anc = stack[i]
+            if comparison is None and isinstance(anc, cst.Comparison):
+                comparison = anc
+                if not all(isinstance(c.operator, (cst.Equal, cst.In, cst.Is)) for c in anc.comparisons):
+                    return False
+                continue
+            if comparison is not None and isinstance(anc, cst.If):
+                body = anc.body.body if isinstance(anc.body, cst.IndentedBlock) else anc.body.body
+                first = body[0] if body else None
+                smalls = first.body if isinstance(first, cst.SimpleStatementLine) else []
+                return any(isinstance(x, cst.Raise) for x in smalls)
+            if isinstance(anc, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
                 return False
         return False
 

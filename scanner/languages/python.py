@@ -368,3 +368,19 @@ def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions,
             facts.append(fact)
     facts.sort(key=lambda f: (f.span, type(f).__name__))
     return facts
+
+
+def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
+    """The engine's pre-filter (``languages.may_have_facts``): exactly the test ``extract`` opens
+    with, route files included, so a file it rejects would give no fact."""
+    text = data.decode("utf-8", errors="replace")
+    extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
+    return _py_routes.wanted(text) or _hits(text.lower(), extra_hosts=extra_hosts)
+
+
+def warm(kind: str) -> None:
+    """Import libcst and the visitor before worker processes fork, so that they share them instead
+    of each importing its own (about 0.4 s of CPU apiece)."""
+    import libcst  # noqa: F401
+
+    from . import _py_route_walker, _python_visitor  # noqa: F401
