@@ -965,3 +965,23 @@ def test_refusing_guard_clause_is_not_an_auth_bypass():
     src = ('from app.config import settings\ndef login(org_slug=None):\n    if not settings.LDAP_LOGIN_ENABLED:\n'
            '        return redirect(url_for("index"))\n    user = authenticate_ldap_user(request.form)\n    return user\n')
     assert branch(src).then_effects == ()
+
+
+# --------------------------------------------------------------------------- hostile input
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+FRAGMENTS = ["import os\n", "os.getenv(", "os.environ[", '"X"', '"http://localhost:1"', ", ", ")", "]", "(", "[",
+             "if ", "settings.DEBUG", " == ", '"production"', ":\n", "    ", "return True\n", "else:\n", "not ",
+             " or ", " and ", "class S(BaseSettings):\n", "x: str = ", "def f(token):\n", "match x:\n",
+             "case ", "\n", "\t", "\\", "'", '"""', "#", "f'{", "}'", "é", "\u2028", "lambda: ", "@app.get('/x')\n"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+def test_any_text_gives_facts_or_a_diagnostic(text: str) -> None:
+    result = scan(text)
+    for fact in result.facts:
+        assert fact.span.line >= 1 and fact.span.column >= 1
+        assert (fact.span.end_line, fact.span.end_column) >= (fact.span.line, fact.span.column)
+    assert all(code in {"parse-error", "too-deep"} for code, _ in result.diagnostics)
