@@ -21,7 +21,7 @@ Require the variable outside development, and keep local defaults in `.env.devel
     const db = required("DATABASE_URL"); // throws at boot when unset
 
 ## Not flagged
-Bind addresses (`listen(port, "0.0.0.0")`), comparisons, `new URL(path, "http://localhost")`
+Bind addresses (`listen(port, "0.0.0.0")`, `os.getenv("HOST", "0.0.0.0")`), comparisons, `new URL(path, "http://localhost")`
 bases, code that only runs outside production (`if (isDev) { … }`), comments, tests and docs
 (counted, not reported), non-local hosts.
 """
@@ -41,13 +41,22 @@ def check(project: Project) -> Iterator[Hit]:
     hosts = extra_hosts(project)
     for read in project.facts(EnvRead):
         if read.default is not None and (host := lexicon.local_endpoint(read.default, hosts)) \
-                and not project.in_nonproduction_arm(read.span):
+                and not _bind_address(read.default) and not project.in_nonproduction_arm(read.span):
             yield Hit(read.span, f"`{read.name}` falls back to local endpoint `{host}`",
                       evidence=f"{read.name}={read.default}", secrets=_secrets(read.default))
     for assign in defaulted_assignments(project):
         if assign.value and (host := lexicon.local_endpoint(assign.value, hosts)):
             yield Hit(assign.span, f"`{assign.name}` defaults to local endpoint `{host}`",
                       evidence=f"{assign.name}={assign.value}", secrets=_secrets(assign.value))
+
+
+def _bind_address(value: str) -> bool:
+    """``HOST=0.0.0.0``, ``[::]:8080``: where a server listens (all interfaces), not what it dials."""
+    v = value.strip()
+    if "://" in v:
+        return False
+    host = v.rsplit(":", 1)[0] if v.count(":") == 1 else v
+    return host.strip("[]") in {"0.0.0.0", "::"}
 
 
 def _secrets(value: str) -> tuple[str, ...]:
