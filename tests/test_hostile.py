@@ -381,6 +381,10 @@ def test_chmod_000_file_and_directory(tmp_path: Path) -> None:
 
 # --- reports are replaced atomically; signals leave the old one -------------------------------
 
+def _no_cache(command: str) -> tuple[str, ...]:
+    """A scan that must really parse: the facts cache, where there is one, would make a repeat fast."""
+    return ("--no-cache",) if any(p.name == "no_cache" for p in cli.commands[command].params) else ()
+
 def _slow_tree(base: Path, files: int = 400) -> Path:
     """A tree that takes seconds to scan: many files of nested code and env reads."""
     root = base / "slow"
@@ -394,15 +398,19 @@ def _slow_tree(base: Path, files: int = 400) -> Path:
     return root
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_signal_during_scan_keeps_previous_report(tmp_path: Path, signum: int, code: int) -> None:
+@pytest.mark.parametrize("command, signum, code", [
+    (("scan", "--format", "json"), signal.SIGINT, 130),
+    (("scan", "--format", "json"), signal.SIGTERM, 143),
+    (("report",), signal.SIGTERM, 143),
+])
+def test_signal_during_scan_keeps_previous_report(tmp_path: Path, command: tuple, signum: int, code: int) -> None:
     root = _slow_tree(tmp_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     report = out_dir / "report.json"
     report.write_text("previous report\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "scanner", "scan", str(root), "--format", "json",
-                             "--output", str(report), "--no-progress"],
+    proc = subprocess.Popen([sys.executable, "-m", "scanner", command[0], str(root), *command[1:],
+                             "--output", str(report), "--no-progress", *_no_cache(command[0])],
                             cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
