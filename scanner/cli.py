@@ -133,6 +133,7 @@ def cli() -> None:
 @click.option("--min-level", type=LEVELS, help="Report findings at or above this level.  [default: note]")
 @click.option("--fail-level", type=LEVELS, help="Exit 1 when a finding is at or above this level.  [default: warning]")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.option("--include-hidden", is_flag=True, help="Also report findings in tests and docs.")
 @click.option("--no-progress", is_flag=True, help="Never show the progress line.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
@@ -143,8 +144,8 @@ def cli() -> None:
 @click.option("--extend-select", help="Comma-separated rule codes or prefixes to run in addition to --select.")
 @click.option("--no-suppress", is_flag=True, help="Ignore `envmatrix: ignore[…]` comments.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_level, jobs, include_hidden, no_progress,
-         color, config_file, baseline, extend_select, no_suppress, debug):
+def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_level, jobs, no_cache, include_hidden,
+         no_progress, color, config_file, baseline, extend_select, no_suppress, debug):
     """Scan PATH (default: the current directory) and report findings."""
 
     def run() -> int:
@@ -154,7 +155,7 @@ def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_leve
 
         config = _config(path, config_file, select=select, ignore=ignore, extend_select=extend_select,
                          min_level=min_level, fail_level=fail_level, jobs=jobs,
-                         include_hidden=include_hidden, no_suppress=no_suppress)
+                         include_hidden=include_hidden, no_suppress=no_suppress, no_cache=no_cache)
         known = None
         if baseline:
             from . import baseline as baseline_mod
@@ -176,7 +177,7 @@ def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_leve
 
 
 def _config(path, config_file, *, select=None, ignore=None, extend_select=None, min_level=None,
-            fail_level=None, jobs=0, include_hidden=False, no_suppress=False):
+            fail_level=None, jobs=0, include_hidden=False, no_suppress=False, no_cache=False):
     """The file's settings (``--config`` or the nearest one) with command-line options on top."""
     from .config import load_config, merge
     from .findings import Level
@@ -197,6 +198,8 @@ def _config(path, config_file, *, select=None, ignore=None, extend_select=None, 
         overrides["hidden_roles"] = frozenset()
     if no_suppress:
         overrides["inline_suppressions"] = False
+    if no_cache:
+        overrides["use_cache"] = False
     return merge(load_config(path, config_file), **overrides)
 
 

@@ -16,8 +16,8 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+import fnmatch
+from pathlib import Path
 
 import pathspec
 
@@ -39,6 +39,8 @@ DEFAULT_EXCLUDED_FILES = (
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
     "uv.lock", "bun.lockb", "*.d.ts", "*.snap",
 )
+
+_EXCLUDED_FILES = re.compile("|".join(fnmatch.translate(p) for p in DEFAULT_EXCLUDED_FILES))
 
 #: Bytes of one ignore file that are read (a real one is a few kB).
 MAX_IGNORE_BYTES = 1024 * 1024
@@ -83,6 +85,7 @@ class SourceFile:
     kind: str
     role: str
     size: int
+    stamp: tuple[int, int, int] = (0, 0, 0)  # (mtime_ns, ctime_ns, inode): unchanged-file check of the facts cache
 
 
 @dataclass
@@ -95,7 +98,7 @@ class Discovery:
 
 def classify_kind(path: str) -> str | None:
     """The frontend kind for a root-relative POSIX path, or None when no frontend reads it."""
-    name = PurePosixPath(path).name
+    name = path.rsplit("/", 1)[-1]
     lower = name.lower()
     if lower in {"dockerfile", "containerfile"} or lower.startswith(("dockerfile.", "containerfile.")) \
             or lower.endswith((".dockerfile", ".containerfile")):
@@ -104,7 +107,7 @@ def classify_kind(path: str) -> str | None:
         return "compose"
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         return "dotenv"
-    suffix = PurePosixPath(lower).suffix
+    suffix = _suffix(lower)
     if suffix in KIND_BY_SUFFIX:
         return KIND_BY_SUFFIX[suffix]
     if suffix in TEXT_EXTENSIONS or name in TEXT_NAMES:
@@ -112,11 +115,18 @@ def classify_kind(path: str) -> str | None:
     return None
 
 
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix`` without building a path object (discovery calls this per file)."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 def classify_role(path: str, kind: str) -> str:
     """source, test, docs, script, infra or dev, from path conventions alone."""
-    p = PurePosixPath(path)
-    parts = [s.lower() for s in p.parts[:-1]]
-    name = p.name.lower()
+    *dirs, base = path.split("/")
+    parts = [s.lower() for s in dirs]
+    name = base.lower()
+    suffix = _suffix(name)
     stem_parts = name.split(".")
     if kind == "dotenv":
         scope = env_file_scope(name)
@@ -131,14 +141,14 @@ def classify_role(path: str, kind: str) -> str:
     if any(part in _TEST_DIRS for part in parts) or any(s in {"test", "spec", "e2e", "cy", "stories", "story"} for s in stem_parts[1:-1]) \
             or (kind == "python" and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")):
         return "test"
-    if p.suffix.lower() in _DOC_SUFFIXES or any(part in _DOCS_DIRS for part in parts):
+    if suffix in _DOC_SUFFIXES or any(part in _DOCS_DIRS for part in parts):
         return "docs"
     if any(s in {"dev", "development", "local"} for s in stem_parts[1:-1]):
         return "dev"
     if kind in {"dockerfile", "compose"} or any(part in _INFRA_DIRS for part in parts):
         return "infra"
-    if any(part in _SCRIPT_DIRS for part in parts) or p.suffix.lower() in {".sh", ".bash", ".zsh", ".ps1"} \
-            or p.name in TEXT_NAMES:
+    if any(part in _SCRIPT_DIRS for part in parts) or suffix in {".sh", ".bash", ".zsh", ".ps1"} \
+            or base in TEXT_NAMES:
         return "script"
     return "source"
 
@@ -172,20 +182,71 @@ def env_file_scope(name: str) -> str | None:
 class _IgnoreStack:
     """The .gitignore files that apply to one directory, shallowest first."""
 
-    def __init__(self, specs: tuple[tuple[str, pathspec.PathSpec], ...] = ()) -> None:
+    def __init__(self, specs: tuple["_Spec", ...] = ()) -> None:
         self.specs = specs
 
     def push(self, base: str, spec: pathspec.PathSpec) -> "_IgnoreStack":
-        return _IgnoreStack(self.specs + ((base, spec),))
+        return _IgnoreStack(self.specs + (_Spec(base, spec),))
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         decision: bool | None = None
-        for base, spec in self.specs:
-            sub = rel[len(base) + 1:] if base else rel
-            result = spec.check_file(sub + "/" if is_dir else sub)
-            if result.include is not None:
-                decision = result.include
+        for spec in self.specs:
+            include = spec.check(rel, is_dir)
+            if include is not None:
+                decision = include
         return bool(decision)
+
+
+class _Spec:
+    """One .gitignore. Once it has been asked often enough to pay for compiling one regex of all
+    its patterns, that regex screens paths first: most match no pattern, and one search is much
+    cheaper than pathspec's pattern-by-pattern loop."""
+
+    SCREEN_AFTER = 64  # checks before the screen is compiled (compiling costs about 100 checks)
+
+    def __init__(self, base: str, spec: pathspec.PathSpec) -> None:
+        self.base = base
+        self.spec = spec
+        self.checks = 0
+        self.screen = None  # a compiled RE2 pattern once built
+
+    def check(self, rel: str, is_dir: bool) -> bool | None:
+        sub = rel[len(self.base) + 1:] if self.base else rel
+        sub = sub + "/" if is_dir else sub
+        self.checks += 1
+        if self.checks == self.SCREEN_AFTER:
+            self.screen = _screen(self.spec)
+        if self.screen is not None and self.screen.match(sub) is None:
+            return None  # no pattern of this file matches: it has no say
+        return self.spec.check_file(sub).include
+
+
+def _screen(spec: pathspec.PathSpec):  # -> a compiled RE2 pattern, or None
+    """One regex that matches where any pattern of ``spec`` does: most paths match none, and one
+    search is much cheaper than pathspec's pattern-by-pattern loop. None when it cannot be built."""
+    sources = []
+    flags = 0
+    for pattern in spec.patterns:
+        if pattern.include is None:
+            continue
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or (flags and regex.flags != flags):
+            return None
+        flags = regex.flags
+        sources.append("(?:" + _NAMED_GROUP.sub("(?:", regex.pattern) + ")")
+    if not sources:
+        return None
+    try:
+        import re2  # linear time, like pathspec's own matching: a backtracking screen would let
+    except ImportError:  # one hostile pattern (a*a*a*a*a*b) stall the scan for minutes
+        return None
+    try:
+        return re2.compile("|".join(sources))
+    except Exception:  # noqa: BLE001 - re2.error, or a construct RE2 does not support
+        return None
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 def _read_spec(path: str, rel: str | None = None, out: Discovery | None = None) -> pathspec.PathSpec | None:
@@ -280,7 +341,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             if classify_kind(rel) is not None:
                 out.diagnostics.append(Diagnostic(rel, "special-file", "skipped: not a regular file (a FIFO, socket or device)"))
             continue
-        if config.default_excludes and any(fnmatchcase(entry.name, pat) for pat in DEFAULT_EXCLUDED_FILES):
+        if config.default_excludes and _EXCLUDED_FILES.match(entry.name):
             out.excluded += 1
             continue
         kind = classify_kind(rel)
@@ -290,7 +351,8 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             out.diagnostics.append(Diagnostic(
                 rel, "too-large", f"skipped: {st.st_size} bytes is over the {config.max_file_size}-byte limit"))
             continue
-        out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size))
+        out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size,
+                                    (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
 
 
 def symlink_diagnostic(abspath: str, rel: str, root_real: str) -> Diagnostic:

@@ -7,7 +7,6 @@ in worker processes and be cached; everything after it is whole-project and in-p
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 from collections import Counter
@@ -16,14 +15,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import inventory as inventory_mod
-from ._io import NotRegularFile, read_source
 from .baseline import Baseline
 from .config import Config
 from .discover import SourceFile, discover
 from .errors import describe
 from .facts import FileFacts
 from .findings import Diagnostic, Finding, Hit, Level, Rule
-from .languages import ExtractOptions, extract_bytes
 from .project import Project
 
 
@@ -65,7 +62,7 @@ def scan(root: str | os.PathLike[str], config: Config | None = None, progress: P
     root_path = Path(root)
     found = discover(root_path, config)
     diagnostics = list(found.diagnostics)
-    file_facts = extract_all(found.files, config, progress)
+    file_facts = extract_all(found.files, config, progress, root_path)
     for ff in file_facts:
         for code, message in ff.diagnostics:
             diagnostics.append(Diagnostic(ff.path, code, message))
@@ -96,30 +93,12 @@ def scan(root: str | os.PathLike[str], config: Config | None = None, progress: P
     )
 
 
-def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None) -> list[FileFacts]:
-    """Facts for every file, in input order. Unreadable files become diagnostics."""
-    out: list[FileFacts] = []
-    for i, sf in enumerate(files):
-        out.append(extract_one(sf, config))
-        if progress:
-            progress(i + 1, len(files))
-    return out
+def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
+                root: str | os.PathLike[str] | None = None) -> list[FileFacts]:
+    """Facts for every file, in input order (``extraction.py``: pre-filter, cache, pool)."""
+    from .extraction import extract_all as run
 
-
-def extract_one(sf: SourceFile, config: Config) -> FileFacts:
-    try:
-        data = read_source(sf.abspath, config.max_file_size)
-    except FileNotFoundError:
-        return FileFacts(sf.path, diagnostics=(("vanished", "skipped: the file disappeared during the scan"),))
-    except NotRegularFile:
-        return FileFacts(sf.path, diagnostics=(("special-file", "skipped: no longer a regular file"),))
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return FileFacts(sf.path, diagnostics=(("symlink", "skipped: became a symlink during the scan; not followed"),))
-        return FileFacts(sf.path, diagnostics=(("unreadable", f"skipped: cannot read ({exc.strerror})"),))
-    if len(data) > config.max_file_size:
-        return FileFacts(sf.path, diagnostics=(("too-large", f"skipped: over the {config.max_file_size}-byte limit"),))
-    return extract_bytes(sf.path, data, ExtractOptions(sf.kind, config.extra_local_hosts, config.secret_name_patterns))
+    return run(files, config, progress, root)
 
 
 def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagnostic]) -> tuple[list[Finding], bool]:

@@ -147,7 +147,7 @@ class ImageRef:
     name: str  # repository without tag or digest: "ghcr.io/org/app"
     tag: str | None  # None when the reference has no tag
     digest: str | None  # "sha256:…"; None when not pinned by digest
-    source: str  # "dockerfile", "compose", "kubernetes", "helm", "code", "workflow", "text"
+    source: str  # "dockerfile", "compose", "kubernetes", "helm", "code", "env-default", "workflow", "text"
 
 
 @dataclass(frozen=True, slots=True)

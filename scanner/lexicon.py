@@ -312,7 +312,7 @@ def is_environment_subject(name: str) -> bool:
     ws = words(name)
     if not ws:
         return False
-    if ws[-1] in {"env", "environment", "stage"} or ws == ("mode",):
+    if ws[-1] in {"env", "environment", "stage"}:
         return True
     return flag_meaning(name) is not None
 

@@ -9,6 +9,7 @@ and SIGTERM leave an earlier report intact and exit 130/143.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import signal
@@ -23,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 import scanner.engine
+import scanner.extraction
 from scanner.cli import cli
 from scanner.report._sanitize import clean
 
@@ -289,17 +291,15 @@ def _scan_with_hook(monkeypatch, root: Path, hook) -> tuple[int, dict, str]:
         hook(root)
         return found
 
-    def hang(signum, frame):
-        raise TimeoutError("hang guard: the in-process scan blocked")
-
     monkeypatch.setattr(scanner.engine, "discover", discover_then_change)
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(60)
+    # Hang guard: a scan blocked in a system call (a FIFO opened for reading) cannot be
+    # interrupted from Python, so past the bound the whole test run ends with a traceback.
+    faulthandler.dump_traceback_later(HANG_GUARD, exit=True)
     try:
-        result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", "--jobs", "1"], catch_exceptions=False)
+        result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", "--jobs", "1", *_no_cache("scan")],
+                                    catch_exceptions=False)
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        faulthandler.cancel_dump_traceback_later()
     assert result.exit_code in (0, 1), result.stderr
     return result.exit_code, json.loads(result.stdout), result.stderr
 
@@ -349,14 +349,14 @@ def test_file_swapped_for_a_fifo_does_not_block(monkeypatch, tmp_path: Path) -> 
 def test_unreadable_file_is_named_with_the_reason(monkeypatch, tmp_path: Path) -> None:
     """chmod 000 does not stop root, so the permission error is injected where the file is read."""
     root = _small_tree(tmp_path)
-    real = scanner.engine.read_source
+    real = scanner.extraction.read_source
 
     def read(path: str, limit: int) -> bytes:
         if path.endswith("b.ts"):
             raise PermissionError(13, "Permission denied")
         return real(path, limit)
 
-    monkeypatch.setattr(scanner.engine, "read_source", read)
+    monkeypatch.setattr(scanner.extraction, "read_source", read)
     code, doc, stderr = _scan_with_hook(monkeypatch, root, lambda r: None)
     assert _codes(doc)["src/b.ts"] == "unreadable"
     assert "src/b.ts: unreadable: skipped: cannot read (Permission denied)" in stderr
@@ -441,9 +441,9 @@ def test_output_to_a_missing_directory_is_an_error_not_a_crash(tmp_path: Path) -
 # --- a crash inside a frontend or a rule never quotes the scanned file -------------------------
 
 def _every_output(root: Path) -> list[list[str]]:
-    runs = [["scan", str(root), "--format", fmt, "--debug", "--jobs", "1"] for fmt in SCAN_FORMATS]
+    runs = [["scan", str(root), "--format", fmt, "--debug", "--jobs", "1", *_no_cache("scan")] for fmt in SCAN_FORMATS]
     if "report" in cli.commands:
-        runs.append(["report", str(root), "--debug"])
+        runs.append(["report", str(root), "--debug", *_no_cache("report")])
     return runs
 
 
@@ -457,6 +457,7 @@ def test_frontend_crash_is_a_diagnostic_without_the_file_text(monkeypatch, tmp_p
         raise ValueError(f"unexpected token near {secret!r}")  # parsers do quote their input
 
     monkeypatch.setattr(typescript, "extract", crash)
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))  # parse, do not recall
     for args in _every_output(root):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code in (0, 1), result.output
@@ -573,6 +574,8 @@ def test_catastrophic_gitignore_patterns_do_not_hang(tmp_path: Path) -> None:
     leaf = 'export const t = process.env.TRAP_URL ?? "http://localhost:1";\n'
     (trap / ("a" * 200 + ".ts")).write_text(leaf, encoding="utf-8")
     (trap / "x.log").write_text("ignored\n", encoding="utf-8")
+    for i in range(100):  # enough checks for discovery to build its one-regex screen of the file
+        (trap / f"{'a' * 150}{i}.txt").write_text("x\n", encoding="utf-8")
     _chain(trap, 150, leaf.encode())
     try:
         run = run_cli("scan", str(root), "--format", "json", timeout=120)
@@ -607,3 +610,18 @@ def test_long_lines_cost_linear_time(tmp_path: Path) -> None:
     run = run_cli("scan", str(root), "--format", "json", "--include-hidden", timeout=120)
     assert run.returncode == 1, run.stderr[-500:]
     assert run.seconds < 120
+
+
+@pytest.mark.parametrize("make", ["fifo", "zero"])
+def test_config_file_that_never_ends_is_not_read(tmp_path: Path, make: str) -> None:
+    root = _small_tree(tmp_path)
+    config = root / ".envmatrix.toml"
+    if make == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this platform")
+        os.mkfifo(config)
+    else:
+        config.symlink_to("/dev/zero")
+    run = run_cli("scan", str(root), "--format", "json", timeout=60)
+    assert run.returncode == 1, run.stderr[-500:]
+    assert _codes(json.loads(run.stdout))[".envmatrix.toml"] in {"special-file", "symlink-outside-root"}

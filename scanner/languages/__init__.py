@@ -87,7 +87,13 @@ def frontend_for(kind: str):
     module = FRONTENDS.get(kind)
     if module is None:
         return None
-    return importlib.import_module(f"{__name__}.{module}")
+    loaded = _LOADED.get(module)
+    if loaded is None:
+        loaded = _LOADED[module] = importlib.import_module(f"{__name__}.{module}")
+    return loaded
+
+
+_LOADED: dict[str, object] = {}
 
 
 def extract_text(path: str, text: str, options: ExtractOptions) -> FileFacts:
@@ -103,15 +109,36 @@ def extract_text(path: str, text: str, options: ExtractOptions) -> FileFacts:
         return FileFacts(path, diagnostics=(("frontend-error", f"{options.kind} frontend failed: {describe(exc)}"),))
 
 
-def extract_bytes(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
-    """Decode, sniff and extract: the per-file unit of work (pure: bytes in, facts out)."""
+def sniff(path: str, data: bytes, kind: str) -> FileFacts | None:
+    """The facts of a file not worth reading (binary, minified), or None when it is."""
     head = data[:SNIFF_BYTES]
     if is_binary(head):
         return FileFacts(path, diagnostics=(("binary", "skipped: binary content (NUL bytes)"),))
-    if options.kind in {"typescript", "tsx", "javascript"}:
+    if kind in {"typescript", "tsx", "javascript"}:
         first_line = head.split(b"\n", 1)[0]
         if len(first_line) >= MINIFIED_LINE or (len(head) == SNIFF_BYTES and b"\n" not in head):
             return FileFacts(path, diagnostics=(("minified", "skipped: looks minified (one very long line)"),))
+    return None
+
+
+def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
+    """The frontend's literal pre-filter: False when parsing ``data`` could not give a fact that
+    reaches a rule or the inventory. A frontend offers it as ``may_have_facts(path, data, options)``;
+    one without it is always parsed (its ``extract`` may still return early)."""
+    frontend = frontend_for(options.kind)
+    if frontend is None:
+        return False
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True  # UTF-16 text hides ASCII triggers
+    check = getattr(frontend, "may_have_facts", None)
+    return True if check is None else check(path, data, options)
+
+
+def extract_bytes(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
+    """Decode, sniff and extract: the per-file unit of work (pure: bytes in, facts out)."""
+    skipped = sniff(path, data, options.kind)
+    if skipped is not None:
+        return skipped
     text, note = decode(data)
     notes = [("decode-error", note)] if note else []
     if "\x00" in text:

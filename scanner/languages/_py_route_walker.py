@@ -514,7 +514,7 @@ class _Walker:
         for stmt in _flat(_block(cls.body)):
             for small in _smalls(stmt):
                 if isinstance(small, cst.Assign) and any(_dotted(t.target) == "permission_classes" for t in small.targets):
-                    if any(vocab.classify_guard(self.text(el.value)) == "admin" for el in _elements(small.value)):
+                    if any(vocab.classify_guard(self.text(el)) == "admin" for el in _elements(small.value)):
                         admin = True
             if isinstance(stmt, cst.FunctionDef):
                 self._guard_def(stmt, [d.decorator for d in stmt.decorators], cls.name.value)

@@ -141,8 +141,13 @@ def _unwrap(node: cst.CSTNode) -> cst.CSTNode:
 
 def _statement_body(node: cst.CSTNode) -> list[cst.CSTNode]:
     """Top-level statements, with module-level ``if``/``try``/``with`` blocks flattened."""
+    return _flatten(list(getattr(node, "body", [])))
+
+
+def _flatten(statements: list[cst.CSTNode]) -> list[cst.CSTNode]:
+    """Statements with the blocks of ``if``/``try``/``with`` among them flattened in order."""
     out: list[cst.CSTNode] = []
-    stack = list(reversed(getattr(node, "body", [])))
+    stack = list(reversed(statements))
     while stack:
         stmt = stack.pop()
         out.append(stmt)
@@ -209,13 +214,21 @@ class Collector(Walker):
         self.constant_values: dict[str, cst.CSTNode] = {}  # module constant -> its value node
         self.default_constants: set[str] = set()  # constants that serve as env fallbacks
         self.tests: set[int] = set()  # ids of boolean operations already read as conditions
+        self.top_index = -1  # index in the module body of the statement being read
+        self.hints: dict[int, int] = {}  # id of a pending fact's node -> its top-level statement
 
     # ================================================================== pass 1: module tables
 
     def prepare(self, module: cst.Module) -> None:
         m = self.model
         owners = module_owners(self.path)
-        for stmt in _statement_body(module):
+        for self.top_index, top in enumerate(module.body):
+            self._prepare_statements(_flatten([top]), owners)
+        self.top_index = -1
+
+    def _prepare_statements(self, statements: list[cst.CSTNode], owners: tuple[str, ...]) -> None:
+        m = self.model
+        for stmt in statements:
             if isinstance(stmt, cst.ClassDef):
                 self._enum_class(stmt)
                 self._settings_class(stmt)
@@ -266,14 +279,14 @@ class Collector(Walker):
         if binding is not None and name not in m.bindings:
             m.bindings[name] = binding
             for owner in owners:
-                self.pending.append((target, ConfigBinding, dict(
+                self._add((target, ConfigBinding, dict(
                     owner=owner, attribute=name, name=binding.var, default=binding.default,
                     op=binding.op, value=binding.value)))
 
     def _bind_all(self, node: cst.CSTNode | None, owner: str, cls: SettingsClass) -> None:
         """ConfigBindings for every attribute, at ``node`` (an accessor) or at each declaration."""
         for attribute, b in cls.attributes.items():
-            self.pending.append((node or cls.nodes.get(attribute, cls.nodes[""]), ConfigBinding, dict(
+            self._add((node or cls.nodes.get(attribute, cls.nodes[""]), ConfigBinding, dict(
                 owner=owner, attribute=attribute, name=b.var, default=b.default, op=b.op, value=b.value)))
 
     def _enum_class(self, node: cst.ClassDef) -> None:
@@ -448,7 +461,7 @@ class Collector(Walker):
         if default_node is not None:
             self.defaults[id(default_node)] = names[0]
         for name in names:
-            self.pending.append((target, EnvRead, dict(name=name, default=default,
+            self._add((target, EnvRead, dict(name=name, default=default,
                                                        via="pydantic-settings", required=required)))
 
     def _settings_property(self, cls: SettingsClass, node: cst.FunctionDef) -> None:
@@ -499,14 +512,20 @@ class Collector(Walker):
 
     # ================================================================== pass 2: the tree
 
+    def _add(self, pending: Pending) -> None:
+        self.pending.append(pending)
+        self.hints[id(pending[0])] = self.top_index
+
     def enter(self, node: cst.CSTNode) -> None:
+        if len(self.stack) == 1:
+            self.top_index += 1  # a statement of the module body
         self.stack.append(node)
 
     def exit(self, node: cst.CSTNode) -> None:
         self.stack.pop()
 
     def _emit(self, node: cst.CSTNode, kind: type, **fields: Any) -> None:
-        self.pending.append((node, kind, fields))
+        self._add((node, kind, fields))
 
     @property
     def function(self) -> str | None:
@@ -987,7 +1006,7 @@ class Collector(Walker):
         if endpoint is not None and default_for is None:
             self._emit(node, Literal, value=value, context=context, target=target)
         elif context == "compare" and target and value.strip() and _credential_compare(target, value) \
-                and not self._prefix_test():
+                and not self._prefix_test() and not self._rejected_value():
             self._emit(node, Literal, value=value, context="compare", target=target)
         if target and context == "value" and lexicon.is_image_name(target) and probe is None \
                 and _looks_like_image(value, alone=not self._in_container()):
@@ -1006,6 +1025,26 @@ class Collector(Walker):
             if isinstance(anc, cst.Call):
                 return (last_name(anc.func) or "").endswith(("compare_digest", "startswith", "endswith"))
             if not isinstance(anc, (cst.ComparisonTarget, cst.Element, cst.Tuple, cst.List, cst.Set, cst.Arg)):
+                return False
+        return False
+
+    def _rejected_value(self) -> bool:
+        """``if SECRET_KEY == "change-me": raise …``: the literal is refused, not accepted."""
+        stack = self.stack
+        comparison = None
+        for i in range(len(stack) - 2, -1, -1):
+            anc = stack[i]
+            if comparison is None and isinstance(anc, cst.Comparison):
+                comparison = anc
+                if not all(isinstance(c.operator, (cst.Equal, cst.In, cst.Is)) for c in anc.comparisons):
+                    return False
+                continue
+            if comparison is not None and isinstance(anc, cst.If):
+                body = anc.body.body if isinstance(anc.body, cst.IndentedBlock) else anc.body.body
+                first = body[0] if body else None
+                smalls = first.body if isinstance(first, cst.SimpleStatementLine) else []
+                return any(isinstance(x, cst.Raise) for x in smalls)
+            if isinstance(anc, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
                 return False
         return False
 
@@ -1137,9 +1176,10 @@ class Collector(Walker):
 
 
 def collect(module: cst.Module, path: str, extra_hosts: frozenset[str],
-            text: str) -> tuple[list[Pending], list[tuple[str, str]]]:
-    """Pending facts (node, type, fields) and imports (local name, qualified name) of one module."""
+            text: str) -> tuple[list[Pending], list[tuple[str, str]], dict[int, int]]:
+    """Pending facts (node, type, fields), imports (local name, module file), and for each pending
+    node the index of the top-level statement it sits in (positions are computed per statement)."""
     collector = Collector(path, extra_hosts, text)
     collector.prepare(module)
     collector.walk(module)
-    return collector.finish(), collector.imports
+    return collector.finish(), collector.imports, collector.hints

@@ -237,6 +237,82 @@ def _positions(module):  # -> Mapping[CSTNode, CodeRange]
         return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
 
+class _LazyPositions:
+    """Node positions, computed per top-level statement on demand.
+
+    ``PositionProvider`` generates the code of the whole module to place every node, which costs
+    more than the parse. Here only the statements that hold a fact are generated, each starting
+    at the line ``ast`` gives it (less its leading blank and comment lines, which libcst keeps
+    with the statement). A node not found among the statements done so far makes the following
+    statements be done in order; without ``ast`` line numbers the whole module is done at once.
+    """
+
+    def __init__(self, module, source: str) -> None:
+        self.module = module
+        self.source = source
+        self.starts: list[int] | None = None
+        self.done: set[int] = set()
+        self.provider = None
+        self.computed: dict = {}
+
+    def _lines(self) -> list[int] | None:
+        import libcst as cst
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                tree = ast.parse(self.source)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        body = iter(tree.body)
+        starts = []
+        try:
+            for stmt in self.module.body:
+                first = next(body)
+                if isinstance(stmt, cst.SimpleStatementLine):
+                    for _ in stmt.body[1:]:
+                        next(body)
+                starts.append(_start(first) - len(stmt.leading_lines))
+        except StopIteration:
+            return None
+        return None if next(body, None) is not None else starts
+
+    def ensure(self, index: int | None) -> None:
+        """Place the nodes of top-level statement ``index`` (all of them when line numbers fail)."""
+        if self.starts is None:
+            self.starts = self._lines() or []
+            if not self.starts:
+                self.computed = _positions(self.module)
+                self.done = set(range(len(self.module.body)))
+        if index is None or index < 0 or index in self.done:
+            return
+        from libcst.metadata import PositionProvider
+        from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+        if self.provider is None:
+            self.provider = PositionProvider()
+            self.computed = self.provider._computed  # noqa: SLF001
+        state = PositionProvidingCodegenState(default_indent=self.module.default_indent,
+                                              default_newline=self.module.default_newline,
+                                              provider=self.provider)
+        state.line, state.column = self.starts[index], 0
+        self.module.body[index]._codegen(state)  # noqa: SLF001
+        self.done.add(index)
+
+    def __getitem__(self, node):
+        found = self.computed.get(node)
+        if found is not None:
+            return found
+        self.ensure(None)
+        for index in range(len(self.module.body)):
+            if index not in self.done:
+                self.ensure(index)
+                found = self.computed.get(node)
+                if found is not None:
+                    return found
+        return self.computed[node]
+
+
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
     routes = _py_routes.wanted(text)
@@ -260,13 +336,21 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             f"cannot parse as Python 3 (line {exc.raw_line}, Python 2 or invalid syntax): {detail}")),))
     try:
         with _recursion_room():
-            pending, imports = collect(module, path, options.extra_local_hosts, source)
+            pending, imports, hints = collect(module, path, options.extra_local_hosts, source)
             if not pending and not routes:
                 return FileFacts(path, imports=tuple(imports))
-            positions = _positions(module)
+            positions = _LazyPositions(module, source)
             route_facts = _py_routes.extract_routes(module, path, positions) if routes else []
+            if not pending and not route_facts:
+                return FileFacts(path, imports=tuple(imports))
+            facts = _place(path, pending, hints, positions, route_facts)
     except RecursionError:
         return FileFacts(path, diagnostics=(("too-deep", "skipped: nesting too deep to analyse"),))
+    return FileFacts(path, tuple(facts), imports=tuple(imports))
+
+
+def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions, route_facts: list) -> list:
+    """Facts from pending (node, type, fields): nodes become spans, duplicates go, order is by span."""
     from ._python_effects import Region
 
     def span(node) -> Span | None:
@@ -281,6 +365,7 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     facts = list(route_facts)
     seen = set(facts)
     for node, kind, fields in pending:
+        positions.ensure(hints.get(id(node)))
         for key in ("then_span", "else_span", "default_span"):
             if key in fields:
                 fields[key] = span(fields[key])
@@ -289,4 +374,20 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             seen.add(fact)
             facts.append(fact)
     facts.sort(key=lambda f: (f.span, type(f).__name__))
-    return FileFacts(path, tuple(facts), imports=tuple(imports))
+    return facts
+
+
+def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
+    """The engine's pre-filter (``languages.may_have_facts``): exactly the test ``extract`` opens
+    with, route files included, so a file it rejects would give no fact."""
+    text = data.decode("utf-8", errors="replace")
+    extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
+    return _py_routes.wanted(text) or _hits(text.lower(), extra_hosts=extra_hosts)
+
+
+def warm(kind: str) -> None:
+    """Import libcst and the visitor before worker processes fork, so that they share them instead
+    of each importing its own (about 0.4 s of CPU apiece)."""
+    import libcst  # noqa: F401
+
+    from . import _py_route_walker, _python_visitor  # noqa: F401

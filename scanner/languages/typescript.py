@@ -9,6 +9,7 @@ production and what that arm does. Nothing here knows about rules.
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,11 +30,55 @@ from . import ExtractOptions
 from . import _js_effects as effects
 from . import _ts_routes
 
-#: Bytes that any file with a fact contains; files without any are not parsed.
-TRIGGERS = (b"env", b"ENV", b"Env", b"localhost", b"127.", b"0.0.0.0", b"::1", b"docker.internal",
-            b"containers.internal", b"production", b"development", b"require.main", b"image", b"Image",
-            b"IMAGE", b"config", b"Config", b"token", b"Token", b"TOKEN", b"key", b"Key", b"KEY",
-            b"secret", b"Secret", b"SECRET", b"password", b"Password", b"PASSWORD", b"isProd", b"isDev")
+#: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
+_LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
+#: Last words of identifiers that matter on any line: ``nodeEnv``, ``APP_STAGE``, ``mode``, ``baseImage``.
+#: (One regex per word: a regex that starts with a literal is searched several times faster.)
+_LAST_WORDS = tuple(re.compile(w + rb"(?![a-z0-9_])") for w in (rb"env(?:ironment)?", rb"stage", rb"mode", rb"im(?:age|g)"))
+#: Last words of names that hold credentials (``lexicon.is_secret_name``), for literal compares.
+_SECRET_WORDS = tuple(re.compile(w + rb"(?![a-z0-9_])") for w in (
+    rb"pass(?:wd|word|phrase)?", rb"pwd", rb"secret", rb"token", rb"key", rb"credentials?", rb"jwt", rb"salt",
+    rb"pepper", rb"(?:api|private|access|secret|signing|encryption)[_-]?value"))
+#: Environment names and debug words as words of an identifier or a quoted value (``isCI``, ``"prod"``).
+_ENV_WORDS = re.compile("|".join(
+    f"{w.capitalize()}(?![a-z])|{w.upper()}(?![A-Za-z])|{w}(?![a-z])"
+    for w in sorted(lexicon.ENVIRONMENT_NAMES | {"debug", "mock"}, key=len, reverse=True)).encode())
+
+
+def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
+    """False only when no parse of ``data`` could give a fact that reaches a rule or the inventory.
+
+    A literal pre-filter, cheapest and most telling tests first. What each test stands for:
+    env access (``process.env``, ``import.meta.env``, ``Bun.env``, ``Deno.env``); local hosts in
+    strings; ``configService.get``; ``require.main === module``; identifiers whose last word is
+    env/environment/stage/mode/image; credential-named operands of a comparison; environment
+    names and debug words as words of an identifier or a string (flags, compared values). Words
+    are matched as ``lexicon.words`` splits them, so ``isTestRan`` counts and ``latest`` does not.
+    Route registrations: whatever ``_ts_routes.wanted`` accepts (the same test decides whether
+    routes are extracted). Config-object properties used in other files (``config.dbUrl``) are
+    the engine's second pass: they only matter when another file binds them. Not seen: a value
+    spelled with escapes or concatenation (``"pro" + "duction"``).
+    """
+    if b"env" in data and (b"process" in data or b"meta" in data or b"Bun" in data or b"Deno" in data):
+        return True
+    if any(t in data for t in _LOCAL_TRIGGERS) or any(h.encode() in data for h in options.extra_local_hosts):
+        return True
+    low = data.lower()
+    if b"get" in data and b"config" in low:
+        return True
+    if b"require" in data and b"main" in data and b"module" in data:
+        return True
+    if any(rx.search(low) for rx in _LAST_WORDS):
+        return True
+    if (b"==" in data or b"!=" in data) and (options.secret_name_patterns or any(rx.search(low) for rx in _SECRET_WORDS)):
+        return True
+    for m in _ENV_WORDS.finditer(data):
+        s = m.start()
+        if data[s] >= 0x61 and s > 0 and (0x41 <= data[s - 1] <= 0x5A or 0x61 <= data[s - 1] <= 0x7A):
+            continue  # a lowercase word inside another: "latest", "Xtest"
+        return True
+    return _ts_routes.wanted(path, data)
+
 
 _WRAPPER_FUNCTIONS = frozenset({"Number", "parseInt", "parseFloat", "String", "Boolean", "BigInt", "JSON.parse",
                                 "decodeURIComponent", "Buffer.from"})
@@ -52,12 +97,57 @@ def _language(tsx: bool):
     return Language(tst.language_tsx() if tsx else tst.language_typescript())
 
 
-@lru_cache(maxsize=2)
-def _query(tsx: bool):
+@lru_cache(maxsize=1)
+def _query_sources() -> dict[str, str]:
+    """``typescript.scm`` cut at its ``;;; query: NAME`` lines."""
+    text = (Path(__file__).with_name("typescript.scm")).read_text(encoding="utf-8")
+    keys = " ".join(f'"{k}"' for k in sorted(effects.PAIR_EFFECTS))
+    sources: dict[str, str] = {}
+    for block in text.split(";;; query: ")[1:]:
+        name, _, body = block.partition("\n")
+        sources[name.strip()] = body.replace("PAIR_EFFECT_KEYS", keys)
+    return sources
+
+
+@lru_cache(maxsize=10)
+def _query(tsx: bool, name: str):
     from tree_sitter import Query
 
-    source = (Path(__file__).with_name("typescript.scm")).read_text(encoding="utf-8")
-    return Query(_language(tsx), source)
+    return Query(_language(tsx), _query_sources()[name])
+
+
+def _collect(tsx: bool, name: str, root) -> tuple[dict[str, list], dict[tuple[str, ...], list]]:
+    """Run one query: every named capture's nodes, in match order, and the multi-capture matches
+    as aligned tuples keyed by their sorted capture names. (``matches`` order, not ``captures``:
+    the latter is not in document order.)"""
+    from tree_sitter import QueryCursor
+
+    captures: dict[str, list] = {}
+    pairs: dict[tuple[str, ...], list] = {}
+    keys: dict[int, tuple[str, ...]] = {}
+    for index, match in QueryCursor(_query(tsx, name)).matches(root):
+        key = keys.get(index)
+        if key is None:
+            key = keys[index] = tuple(sorted(k for k in match if not k.startswith("_")))
+        for capture in key:
+            nodes = captures.get(capture)
+            if nodes is None:
+                captures[capture] = list(match[capture])
+            else:
+                nodes.extend(match[capture])
+        if len(key) >= 2:
+            pairs.setdefault(key, []).append(tuple(match[n][0] for n in key))
+    return captures, pairs
+
+
+def warm(kind: str) -> None:
+    """Build the parser and every compiled query for ``kind`` now: before worker processes fork,
+    so that they share them instead of each compiling its own (about 0.2 s of CPU apiece)."""
+    tsx = kind != "typescript"
+    _parser(tsx)
+    for name in _query_sources():
+        _query(tsx, name)
+    _ts_routes._query(tsx)
 
 
 @lru_cache(maxsize=2)
@@ -69,25 +159,15 @@ def _parser(tsx: bool):
 
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     src = text.encode("utf-8", errors="surrogatepass")
-    extra = tuple(h.encode() for h in options.extra_local_hosts)
     routes = _ts_routes.wanted(path, src)
-    if not routes and not any(t in src for t in TRIGGERS + extra):
-        return FileFacts(path)
     tsx = options.kind != "typescript" or path.endswith(".tsx")
     tree = _parser(tsx).parse(src)
-    from tree_sitter import QueryCursor
-
-    captures: dict[str, list] = {}
-    pairs: dict[tuple[str, str], list] = {}
-    for _, match in QueryCursor(_query(tsx)).matches(tree.root_node):
-        names = [k for k in match if not k.startswith("_")]
-        for name in names:
-            captures.setdefault(name, []).extend(match[name])
-        if len(names) >= 2:
-            key = tuple(sorted(names))
-            pairs.setdefault(key, []).append(tuple(match[n][0] for n in key))
+    root = tree.root_node
+    captures, pairs = _collect(tsx, "main", root)
+    if any(t in src for t in _LOCAL_TRIGGERS) or any(h.encode() in src for h in options.extra_local_hosts):
+        captures.update(_collect(tsx, "strings", root)[0])
     f = _File(path, src, options)
-    f.run(captures, pairs)
+    f.run(captures, pairs, lambda name: _collect(tsx, name, root)[1])
     if routes:
         _ts_routes.extract_routes(f, tree, tsx)
     diagnostics = ()
@@ -144,8 +224,9 @@ class _File:
 
     # ------------------------------------------------------------------ driver
 
-    def run(self, captures: dict[str, list], pairs: dict[tuple[str, ...], list]) -> None:
-        """``captures``: every node by capture name; ``pairs``: multi-capture matches, aligned."""
+    def run(self, captures: dict[str, list], pairs: dict[tuple[str, ...], list], more) -> None:
+        """``captures``: every node by capture name; ``pairs``: multi-capture matches, aligned;
+        ``more(name)``: the pairs of a query that only some files need (``helpers``)."""
         for node in captures.get("import", ()):
             self._import(node)
         for name, src in pairs.get(("require_name", "require_source"), ()):
@@ -164,18 +245,19 @@ class _File:
         for node in captures.get("deno_read", ()):
             arg = node.child_by_field_name("arguments").named_children[0]
             reads.append((node, self.evaluate(arg), "Deno.env"))
-        for call, fn, _first in pairs.get(("helper_call", "helper_fn", "helper_name"), ()):
+        helper_calls = more("helpers") if self.helpers else {}
+        for call, fn, _first in helper_calls.get(("helper_call", "helper_fn", "helper_name"), ()):
             reads.extend(self._helper_call(call, self.text(fn)))
         for call in captures.get("config_get", ()):
             reads.extend(self._config_get(call))
         for node, name, via in sorted(reads, key=lambda r: r[0].start_byte):
             if name:
                 self._read(node, name, via)
-        for node in captures.get("const_value", ()):
+        for _name, node in pairs.get(("const_name", "const_value"), ()):
             self._flag_local(node)
-        self._local_bindings(pairs.get(("guarded_key", "guarded_value"), ()))
+        self._local_bindings(pairs.get(("binding_key", "binding_value"), ()))
         self._branches(captures, pairs)
-        self._config_uses(pairs.get(("use", "use_root"), ()))
+        self._config_uses(pairs.get(("use", "use_root"), ()) if self.imports else ())
         self._literals(captures)
         for node in captures.get("script_check", ()):
             self.facts.append(Script(self.span(node), "runs as a standalone script (`require.main === module`)"))
@@ -666,7 +748,7 @@ class _File:
         if default and lexicon.is_image_name(name):
             parsed = lexicon.parse_image(default)
             if parsed:
-                self.facts.append(ImageRef(self.span(node), default, *parsed, source="code"))
+                self.facts.append(ImageRef(self.span(node), default, *parsed, source="env-default"))
 
     def _binding_path(self, node) -> tuple[str, str | None]:
         """``export const config = { db: { url: <node> } }`` gives ("config", "db.url")."""
@@ -818,8 +900,7 @@ class _File:
             if node.start_byte in self.consumed:
                 continue
             raw = self.src[node.start_byte:node.end_byte]
-            if not any(t in raw for t in (b"localhost", b"127.", b"0.0.0.0", b"::1", b"docker.internal",
-                                          b"containers.internal")) and not any(h.encode() in raw for h in hosts):
+            if not any(t in raw for t in _LOCAL_TRIGGERS) and not any(h.encode() in raw for h in hosts):
                 continue
             value = self.evaluate(node)
             if value is None:
@@ -844,7 +925,7 @@ class _File:
 
     def _local_bindings(self, pairs) -> None:
         """``{ redisUrl: eventsRedisUrl }`` where the local holds an env read (or a flag on one)."""
-        for key, value in pairs:
+        for _key, value in pairs:
             target = value if value.type == "identifier" else None
             if target is None:
                 continue

@@ -1,5 +1,11 @@
 ; Candidate nodes for the TypeScript/JavaScript frontend (typescript.py). The queries find
 ; where to look; typescript.py judges each capture by walking its parents.
+; The file holds several queries, each starting at a `;;; query: NAME` line: `main` runs on
+; every file, `strings` only when the file mentions a local host, `helpers` only when the file
+; defines an env helper.
+
+;;; query: main
+; (every capture is read by name; a name comes from one query only)
 
 ; process.env, Bun.env: every use, read or alias or destructuring
 ((member_expression
@@ -21,28 +27,43 @@
        object: (identifier) @_deno
        property: (property_identifier) @_env)
      property: (property_identifier) @_get)
-   arguments: (arguments . (string) @deno_name)) @deno_read
+   arguments: (arguments . (string))) @deno_read
  (#eq? @_deno "Deno")
  (#eq? @_env "env")
  (#eq? @_get "get"))
 
 ; conditions
-(if_statement condition: (parenthesized_expression) @if_condition) @if
-(ternary_expression condition: (_) @ternary_condition) @ternary
-(switch_statement value: (parenthesized_expression) @switch_value) @switch
-(expression_statement
-  (binary_expression left: (_) @and_condition operator: "&&" right: (_) @and_body))
-(pair key: (property_identifier) @guarded_key value: (_) @guarded_value)
+(if_statement condition: (parenthesized_expression)) @if
+(ternary_expression) @ternary
+(switch_statement value: (parenthesized_expression) @switch_value)
 
 ; comparisons (credential compares, and the compare context of literals)
 (binary_expression operator: ["===" "==" "!==" "!="]) @comparison
 
-; strings worth a look (filtered by content in Python)
-(string) @string
-(template_string) @template
-
 ; module structure
-(import_statement source: (string) @import_source) @import
+(import_statement source: (string)) @import
+
+; standalone scripts: require.main === module
+((binary_expression
+   left: (member_expression object: (identifier) @_req property: (property_identifier) @_main)
+   right: (identifier) @_module) @script_check
+ (#eq? @_req "require") (#eq? @_main "main") (#eq? @_module "module"))
+
+; NestJS ConfigService (config.get("X"))
+((call_expression
+  function: (member_expression property: (property_identifier) @_get)
+  arguments: (arguments . (string))) @config_get
+ (#any-of? @_get "get" "getOrThrow"))
+
+; multi-capture patterns, read as aligned tuples
+
+(expression_statement
+  (binary_expression left: (_) @and_condition operator: "&&" right: (_) @and_body))
+; keys are the effect table's (PAIR_EFFECTS in _js_effects.py), filled in when the query is built
+((pair key: (property_identifier) @guarded_key value: (_) @guarded_value)
+ (#any-of? @guarded_key PAIR_EFFECT_KEYS))
+; { redisUrl: eventsRedisUrl }: a config property that holds a local
+(pair key: (property_identifier) @binding_key value: (identifier) @binding_value)
 (variable_declarator
   name: (_) @require_name
   value: (call_expression
@@ -52,20 +73,16 @@
 (lexical_declaration (variable_declarator name: (identifier) @const_name value: (_) @const_value))
 (variable_declaration (variable_declarator name: (identifier) @const_name value: (_) @const_value))
 
-; standalone scripts: require.main === module
-((binary_expression
-   left: (member_expression object: (identifier) @_req property: (property_identifier) @_main)
-   right: (identifier) @_module) @script_check
- (#eq? @_req "require") (#eq? @_main "main") (#eq? @_module "module"))
+; uses of imported config objects: config.giteaUrl (judged in Python: root must be imported)
+(member_expression object: (identifier) @use_root) @use
 
-; calls with a string first argument: env helper functions (optional("X", "d")) and
-; NestJS ConfigService (config.get("X"))
+;;; query: strings
+; strings worth a look (filtered by content in Python)
+(string) @string
+(template_string) @template
+
+;;; query: helpers
+; calls with a string first argument: env helper functions (optional("X", "d"))
 (call_expression
   function: (identifier) @helper_fn
   arguments: (arguments . (string) @helper_name)) @helper_call
-(call_expression
-  function: (member_expression property: (property_identifier) @_get)
-  arguments: (arguments . (string) @config_get_name)) @config_get
-
-; uses of imported config objects: config.giteaUrl (judged in Python: root must be imported)
-(member_expression object: (identifier) @use_root) @use

@@ -40,11 +40,27 @@ def check(project: Project) -> Iterator[Hit]:
         if lit.context != "value" or lit.span in project.default_spans or project.in_nonproduction_arm(lit.span):
             continue
         host = lexicon.local_endpoint(lit.value, hosts)
+        if host and _bare(lit.value) and not _endpoint_target(lit.target):
+            continue  # ALLOWED_HOSTS.append("localhost"): a host name in an allow-list, not a dial target
         if host:
             where = f" in `{lit.target}`" if lit.target else ""
             pw = lexicon.url_password(lit.value)
             yield Hit(lit.span, f"Hardcoded local endpoint `{host}`{where}", evidence=lit.value,
                       secrets=(pw,) if pw else ())
+
+
+_ENDPOINT_WORDS = frozenset({"host", "hostname", "url", "uri", "endpoint", "addr", "address", "server", "dsn",
+                             "broker", "origin", "base", "api", "redis", "db", "database"})
+
+
+def _bare(value: str) -> bool:
+    """A host name alone: no scheme, no port, no path."""
+    v = value.strip()
+    return "://" not in v and "/" not in v and not v.rsplit(":", 1)[-1].isdigit()
+
+
+def _endpoint_target(target: str | None) -> bool:
+    return bool(target) and bool(set(lexicon.words(target)) & _ENDPOINT_WORDS)
 
 
 RULE = Rule(code="URL002", name="local-endpoint-constant", level=Level.WARNING, category="LOCALHOST_URL",

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Time envmatrix on a tree against ripgrep (and semgrep, when installed), in one run.
+
+    python bench/run.py PATH [PATH …] [--runs 3] [--jobs 0]
+
+For each tree: envmatrix cold (an empty cache directory), warm (the same directory again),
+in one process without the cache (``--jobs 1 --no-cache``), ripgrep with one combined regex of
+trigger words (``bench/triggers.rg``), and ``semgrep scan --config bench/semgrep-rules.yml``.
+Each is the best of ``--runs`` wall-clock timings (and, apart, of CPU time: user + system of the
+process and its workers, which a busy machine inflates less); peak memory is the largest
+resident set of the process or any one worker (``wait4``). It prints files/s and MB/s over the files envmatrix reads,
+the ratios to ripgrep, and whether cold, warm and in-process runs printed the same report.
+The envmatrix timed is the one in this checkout, run from compiled bytecode as an installed
+package would be (``compileall`` first); nothing is written to the user's cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+def machine() -> str:
+    model = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> tuple[float, float, int, bytes, float]:
+    """(wall seconds, peak RSS MiB, exit code, stdout, CPU seconds) of one run of ``cmd``."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        return wall, usage.ru_maxrss / 1024, proc.returncode, out.read(), usage.ru_utime + usage.ru_stime
+
+
+def best(runs: int, cmd: list[str], env=None, before=None) -> tuple[float, float, int, bytes, float]:
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(timed(cmd, env))
+    wall = min(r[0] for r in results)
+    rss = max(r[1] for r in results)
+    cpu = min(r[4] for r in results)
+    return wall, rss, results[-1][2], results[-1][3], cpu
+
+
+def tree_size(path: str) -> tuple[int, int]:
+    """Files and bytes envmatrix reads in ``path`` (its own discovery)."""
+    sys.path.insert(0, str(REPO))
+    from scanner.config import Config
+    from scanner.discover import discover
+
+    files = discover(path, Config()).files
+    return len(files), sum(f.size for f in files)
+
+
+def bench(path: str, runs: int, jobs: int) -> None:
+    files, size = tree_size(path)
+    mb = size / 1e6
+    print(f"\n## {path}: {files} files, {mb:.1f} MB read by envmatrix")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # time envmatrix as installed: from compiled bytecode
+    envmatrix = [sys.executable, "-m", "scanner", "scan", path, "--format", "json", "--no-progress", "--jobs", str(jobs)]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "scanner")], env=env, check=False)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="envmatrix-bench-") as cache:
+        env["ENVMATRIX_CACHE_DIR"] = cache
+        cold = best(runs, envmatrix, env, before=lambda: (shutil.rmtree(cache, ignore_errors=True), os.mkdir(cache)))
+        warm = best(runs, envmatrix, env)
+        single = best(runs, envmatrix[:-2] + ["--jobs", "1", "--no-cache"], env)
+    rows += [("envmatrix cold", cold), ("envmatrix warm", warm), ("envmatrix --jobs 1 --no-cache", single)]
+    rg = shutil.which("rg")
+    rg_row = None
+    if rg:
+        pattern = (HERE / "triggers.rg").read_text().strip()
+        rg_row = best(runs, [rg, "--files-with-matches", "--no-messages", "-e", pattern, path])
+        rows.append(("ripgrep (combined regex)", rg_row))
+    semgrep = shutil.which("semgrep")
+    if semgrep:
+        sg = best(1, [semgrep, "scan", "--config", str(HERE / "semgrep-rules.yml"), "--metrics=off", "--quiet",
+                      "--disable-version-check", "--json", path], dict(os.environ, SEMGREP_SEND_METRICS="off"))
+        rows.append(("semgrep (4 rules)", sg))
+    print(f"{'tool':30s} {'wall s':>7s} {'CPU s':>7s} {'files/s':>8s} {'MB/s':>6s} {'peak MiB':>8s} {'x rg wall':>9s}")
+    for name, (wall, rss, _code, _out, cpu) in rows:
+        ratio = f"{wall / rg_row[0]:.1f}" if rg_row else "-"
+        print(f"{name:30s} {wall:7.3f} {cpu:7.3f} {files / wall:8.0f} {mb / wall:6.2f} {rss:8.1f} {ratio:>9s}")
+    same = cold[3] == warm[3] == single[3]
+    print(f"same report cold / warm / in-process: {'yes' if same else 'NO'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--runs", type=int, default=3, help="timings per tool; the best is shown")
+    parser.add_argument("--jobs", type=int, default=0, help="envmatrix --jobs for the cold and warm runs")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(f"ripgrep: {shutil.which('rg') or 'not installed'}; semgrep: {shutil.which('semgrep') or 'not installed'}")
+    for path in args.paths:
+        bench(path, args.runs, args.jobs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+process\.env|import\.meta\.env|Deno\.env|Bun\.env|os\.environ|getenv|ConfigService|BaseSettings|environ\.Env|localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|:latest|NODE_ENV|production|development|staging|isProd|isDev|DEBUG|password|secret|token|app\.(get|post|put|delete|use)\(|router\.(get|post|put|delete|use)\(|image:

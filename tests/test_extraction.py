@@ -1,0 +1,363 @@
+"""The per-file stage gives the same findings and inventory whatever runs it: with or without the
+pre-filter, the cache and the worker pool; a crash or a hang costs one file, not the scan."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scanner import pool
+from scanner.cache import FactsCache
+from scanner.config import Config
+from scanner.engine import scan
+from scanner.extraction import extract_all
+from scanner.discover import discover
+from scanner.languages import ExtractOptions, may_have_facts
+from scanner.report import renderer
+
+ROOT = Path(__file__).resolve().parent.parent
+TREES = sorted(p for p in (ROOT / "fixtures" / "rules").iterdir() if p.is_dir()) + [ROOT / "fixtures" / "growqr-backend"]
+FORK = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def outcome(root: Path, **changes) -> tuple[str, str]:
+    """Findings and inventory as the JSON report shows them."""
+    report = json.loads(renderer("json")(scan(root, dataclasses.replace(Config(), **changes))))
+    return (json.dumps(report["findings"], sort_keys=True), json.dumps(report["inventory"], sort_keys=True))
+
+
+@pytest.mark.parametrize("root", TREES, ids=lambda p: p.name)
+def test_prefilter_changes_nothing(root: Path) -> None:
+    assert outcome(root, prefilter=False, use_cache=False, jobs=1) == outcome(root, use_cache=False, jobs=1)
+
+
+@pytest.mark.skipif(not FORK, reason="the pool test forks")
+def test_pool_changes_nothing() -> None:
+    root = ROOT / "fixtures" / "growqr-backend"
+    assert outcome(root, use_cache=False, jobs=3) == outcome(root, use_cache=False, jobs=1)
+
+
+def test_cache_changes_nothing(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    cold = outcome(root, jobs=1)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert entries, "a cold scan fills the cache"
+    assert outcome(root, jobs=1) == cold == outcome(root, use_cache=False, jobs=1)
+
+
+def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    expected = outcome(root, jobs=1)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    for i, entry in enumerate(entries):
+        entry.write_bytes(b"" if i % 2 else b"envmatrix-facts\n\x80garbage")
+    assert outcome(root, jobs=1) == expected
+    assert all(p.read_bytes().startswith(b"envmatrix-facts\n\x80") and len(p.read_bytes()) > 40 for p in entries)
+
+
+def test_cache_never_writes_inside_the_scanned_tree(tmp_path, monkeypatch) -> None:
+    tree = tmp_path / "tree"
+    (tree / "src").mkdir(parents=True)
+    (tree / "src" / "db.ts").write_text('export const url = process.env.DATABASE_URL ?? "postgres://localhost/app";\n')
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tree / ".envmatrix-cache"))
+    scan(tree, Config(jobs=1))
+    assert not (tree / ".envmatrix-cache").exists()
+
+
+def test_cache_key_depends_on_content_path_and_options() -> None:
+    key = FactsCache.key
+    ts = ExtractOptions("typescript")
+    base = key("a.ts", b"x", ts)
+    assert base == key("a.ts", b"x", ExtractOptions("typescript", frozenset(), frozenset()))
+    assert key("a.ts", b"x", ExtractOptions("typescript", frozenset({"b", "a", "c"}))) == \
+        key("a.ts", b"x", ExtractOptions("typescript", frozenset({"c", "a", "b"})))
+    assert len({base, key("b.ts", b"x", ts), key("a.ts", b"y", ts), key("a.ts", b"x", ExtractOptions("tsx")),
+                key("a.ts", b"x", ExtractOptions("typescript", frozenset({"devbox"}))),
+                key("a.ts", b"x", ExtractOptions("typescript", frozenset(), frozenset({"*_PIN"})))}) == 6
+
+
+def test_prune_keeps_the_cache_bounded(tmp_path, monkeypatch) -> None:
+    import scanner.cache as cache_mod
+    from scanner.facts import FileFacts
+
+    monkeypatch.setattr(cache_mod, "MAX_ENTRIES", 10)
+    cache = FactsCache(tmp_path)
+    for i in range(30):
+        cache.put(f"{i:064x}", FileFacts(f"f{i}.ts"))
+    assert cache.prune(force=True) > 0
+    left = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len(left) <= 8
+
+
+# ---------------------------------------------------------------------- the pre-filter
+
+TS = ExtractOptions("typescript")
+
+
+@pytest.mark.parametrize("source", [
+    'const url = process.env.API_URL;',
+    'const url = import.meta.env.VITE_API;',
+    'fetch("http://localhost:3000/api");',
+    'const u = "http://127.0.0.1:8080";',
+    'if (isCI) { run(); }',
+    'if (IS_PREVIEW) run();',
+    'if (settings.debugMode) run();',
+    'if (x.kind === "production") run();',
+    'switch (stage) { case "qa": break; }',
+    'const baseImage = "node:latest";',
+    'if (req.headers["x-api-key"] === "dev-key") next();',
+    'const dbUrl = this.configService.get("DATABASE_URL");',
+    'if (require.main === module) main();',
+    'if (config.nodeEnv) start();',
+])
+def test_prefilter_keeps_files_with_triggers(source: str) -> None:
+    assert may_have_facts("src/a.ts", source.encode(), TS)
+
+
+@pytest.mark.parametrize("source", [
+    'export function add(a: number, b: number) { return a + b; }',
+    'const latest = items.at(-1); if (latest.contest) render(latest);',
+    'const keys = Object.keys(map); if (keys.length === 0) return;',
+    'import { Button } from "./button"; export const App = () => <Button label="Save" />;',
+])
+def test_prefilter_skips_files_without_triggers(source: str) -> None:
+    assert not may_have_facts("src/a.ts", source.encode(), TS)
+
+
+def test_prefilter_extra_local_hosts() -> None:
+    source = b'const api = "http://devbox:8080";'
+    assert not may_have_facts("src/a.ts", source, TS)
+    assert may_have_facts("src/a.ts", source, ExtractOptions("typescript", frozenset({"devbox"})))
+
+
+def test_second_pass_parses_uses_of_bound_properties(tmp_path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "config.ts").write_text(
+        'export const config = { dbUrl: process.env.DATABASE_URL ?? "postgres://localhost/app" };\n')
+    use = 'import { config } from "./config";\nexport function open() { return connect(config.dbUrl); }\n'
+    (tmp_path / "src" / "db.ts").write_text(use)
+    assert not may_have_facts("src/db.ts", use.encode(), TS)
+    result = scan(tmp_path, Config(use_cache=False, jobs=1))
+    (variable,) = [v for v in result.inventory.variables if v.name == "DATABASE_URL"]
+    assert [u["path"] for u in variable.uses] == ["src/db.ts"]
+
+
+# ---------------------------------------------------------------------- isolation
+
+def _misbehave(task):
+    if task.path.endswith("crash.ts"):
+        os.kill(os.getpid(), 9)
+    if task.path.endswith("slow.ts"):
+        time.sleep(30)
+    return real_run_task(task)
+
+
+real_run_task = pool.run_task
+
+
+def _tasks(names):
+    return [pool.Task(i, name, ExtractOptions("typescript"), b'const u = process.env.URL ?? "http://localhost";\n')
+            for i, name in enumerate(names)]
+
+
+@pytest.mark.skipif(not FORK, reason="the workers inherit the patched function by forking")
+def test_a_crash_or_a_hang_costs_one_file(monkeypatch) -> None:
+    monkeypatch.setattr(pool, "run_task", _misbehave)
+    names = [f"src/f{i}.ts" for i in range(40)]
+    names[5], names[23] = "src/crash.ts", "src/slow.ts"
+    start = time.monotonic()
+    results = dict(pool.run(_tasks(names), jobs=2, timeout=1.0))
+    assert time.monotonic() - start < 20
+    assert sorted(results) == list(range(40))
+    assert results[5].diagnostics[0][0] == "worker-crashed"
+    assert results[23].diagnostics[0][0] == "timeout"
+    assert all(results[i].facts and not results[i].diagnostics for i in range(40) if i not in {5, 23})
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="needs POSIX alarms")
+def test_in_process_time_budget(monkeypatch, tmp_path) -> None:
+    import scanner.extraction as extraction
+
+    def slow(task):
+        if task.path.endswith("slow.ts"):
+            time.sleep(5)
+        return real_run_task(task)
+
+    monkeypatch.setattr(extraction, "run_task", slow)
+    for name in ("a.ts", "slow.ts", "z.ts"):
+        (tmp_path / name).write_text('const u = process.env.URL ?? "http://localhost";\n')
+    files = discover(tmp_path, Config()).files
+    facts = extract_all(files, Config(jobs=1, use_cache=False, file_timeout=0.3))
+    assert [f.path for f in facts] == ["a.ts", "slow.ts", "z.ts"]
+    assert facts[1].diagnostics[0][0] == "timeout"
+    assert facts[0].facts and facts[2].facts
+
+
+def test_cli_no_cache_writes_nothing(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from scanner.cli import cli
+
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = str(ROOT / "fixtures" / "growqr-backend")
+    result = CliRunner().invoke(cli, ["scan", root, "--no-cache", "--jobs", "1", "--format", "json"])
+    assert result.exit_code == 1
+    assert not (tmp_path / "cache").exists()
+    CliRunner().invoke(cli, ["scan", root, "--jobs", "1"])
+    assert (tmp_path / "cache").exists()
+
+
+def test_fact_codec_round_trips_every_fact() -> None:
+    from scanner._factcodec import pack, unpack
+    from scanner.facts import FileFacts, Span
+
+    roots = TREES
+    files = [ff for root in roots for ff in extract_all(discover(root, Config()).files, Config(use_cache=False, jobs=1))]
+    kinds = {type(f).__name__ for ff in files for f in ff.facts}
+    assert {"EnvRead", "EnvBranch", "Literal", "ImageRef", "ConfigBinding"} <= kinds
+    for ff in files:
+        assert unpack(pack(ff)) == ff
+    odd = FileFacts("x.ts", (Span("x.ts", 1, 1, 1, 2),), (("parse-error", "…"),), (("a", "b"),))
+    assert unpack(pack(odd)) == odd
+
+
+def test_prefilter_dispatch(monkeypatch) -> None:
+    import types
+
+    import scanner.languages as languages
+
+    on_bytes = types.SimpleNamespace(may_have_facts=lambda path, data, options: b"hit" in data)
+    text_only = types.SimpleNamespace(could_have_facts=lambda text, hosts: False)  # not the protocol: ignored
+    monkeypatch.setattr(languages, "frontend_for", {"b": on_bytes, "t": text_only}.get)
+    assert may_have_facts("f", b"a hit", ExtractOptions("b")) and not may_have_facts("f", b"miss", ExtractOptions("b"))
+    assert may_have_facts("f", b"miss", ExtractOptions("t"))
+    assert not may_have_facts("f", b"hit", ExtractOptions("no-frontend"))
+
+
+# ---------------------------------------------------------------------- the stat index (warm path)
+
+def _age(tree: Path, seconds: float = 3600) -> None:
+    """Put every file's mtime in the past, out of the index's racy window."""
+    past = time.time() - seconds
+    for p in tree.rglob("*"):
+        if p.is_file():
+            os.utime(p, (past, past))
+
+
+def _reads(monkeypatch) -> list[str]:
+    import scanner.extraction as extraction
+
+    seen: list[str] = []
+    real = extraction._read
+
+    def counting(sf, config):
+        seen.append(sf.path)
+        return real(sf, config)
+
+    monkeypatch.setattr(extraction, "_read", counting)
+    return seen
+
+
+def _tree(tmp_path: Path, bound: str) -> Path:
+    tree = tmp_path / "tree"
+    (tree / "src").mkdir(parents=True, exist_ok=True)
+    (tree / "src" / "config.ts").write_text(f'export const config = {{ {bound}: process.env.DATABASE_URL ?? "x" }};\n')
+    (tree / "src" / "db.ts").write_text('import { config } from "./config";\nexport const open = () => connect(config.dbUrl);\n')
+    (tree / "src" / "math.ts").write_text("export const add = (a: number, b: number) => a + b;\n")
+    return tree
+
+
+def test_warm_scan_reads_no_unchanged_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    tree = _tree(tmp_path, "dbUrl")
+    _age(tree)
+    cold = outcome(tree, jobs=1)
+    reads = _reads(monkeypatch)
+    assert outcome(tree, jobs=1) == cold
+    assert reads == []
+    (tree / "src" / "math.ts").write_text('export const url = "http://localhost:1";\n')
+    changed = outcome(tree, jobs=1)
+    assert reads == ["src/math.ts"] and changed != cold
+
+
+def test_warm_scan_rechecks_skipped_files_when_bindings_change(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    tree = _tree(tmp_path, "other")
+    _age(tree)
+    scan(tree, Config(jobs=1))
+    (tree / "src" / "config.ts").write_text('export const config = { dbUrl: process.env.DATABASE_URL ?? "x" };\n')
+    result = scan(tree, Config(jobs=1))
+    (variable,) = [v for v in result.inventory.variables if v.name == "DATABASE_URL"]
+    assert [u["path"] for u in variable.uses] == ["src/db.ts"]
+    assert outcome(tree, jobs=1) == outcome(tree, jobs=1, use_cache=False)
+
+
+def test_files_changed_just_before_the_index_are_read_again(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    tree = _tree(tmp_path, "dbUrl")
+    scan(tree, Config(jobs=1))  # mtimes are "now": inside the racy window
+    reads = _reads(monkeypatch)
+    scan(tree, Config(jobs=1))
+    assert sorted(reads) == ["src/config.ts", "src/db.ts", "src/math.ts"]
+
+
+@pytest.mark.skipif(not FORK, reason="the pool test forks")
+def test_pool_reads_in_workers_with_the_cache(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    expected = outcome(root, jobs=1, use_cache=False)
+    assert outcome(root, jobs=2) == expected  # cold: workers write the cache
+    for index in (tmp_path / "cache").glob("index-*/*"):
+        index.unlink()  # no stat index: workers answer from the content cache
+    assert outcome(root, jobs=2) == expected
+
+
+def _crash_on_manager(task):
+    if task.path.endswith("manager.ts"):
+        os.kill(os.getpid(), 9)
+    return real_process_file(task)
+
+
+real_process_file = __import__("scanner.extraction", fromlist=["process_file"]).process_file
+
+
+@pytest.mark.skipif(not FORK, reason="the workers inherit the patched function by forking")
+def test_a_worker_crash_in_a_scan_costs_one_file(monkeypatch) -> None:
+    import scanner.extraction as extraction
+
+    monkeypatch.setattr(extraction, "process_file", _crash_on_manager)
+    result = scan(ROOT / "fixtures" / "growqr-backend", Config(jobs=2, use_cache=False))
+    assert [(d.path, d.code) for d in result.diagnostics if d.code == "worker-crashed"] == [("src/docker/manager.ts", "worker-crashed")]
+    assert result.findings
+
+
+def test_an_unusable_cache_directory_costs_nothing_but_speed(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(blocker / "cache"))
+    root = ROOT / "fixtures" / "growqr-backend"
+    assert outcome(root, jobs=1) == outcome(root, jobs=1, use_cache=False)
+
+
+def _scan_in_daemon(root: str, queue) -> None:
+    queue.put(len(scan(root, Config(jobs=2, use_cache=False)).findings))
+
+
+@pytest.mark.skipif(not FORK, reason="forks a daemonic process")
+def test_a_daemonic_process_scans_without_workers() -> None:
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_scan_in_daemon, args=(str(ROOT / "fixtures" / "growqr-backend"), queue), daemon=True)
+    proc.start()
+    found = queue.get(timeout=60)
+    proc.join(timeout=10)
+    assert found == len(scan(ROOT / "fixtures" / "growqr-backend", Config(jobs=1, use_cache=False)).findings)
