@@ -17,15 +17,18 @@ class NotRegularFile(OSError):
     """The path is a FIFO, socket or device (it was a regular file when discovered)."""
 
 
-def read_source(path: str, limit: int) -> bytes:
+def read_source(path: str, limit: int, follow_symlinks: bool = False) -> bytes:
     """At most ``limit + 1`` bytes of the regular file at ``path`` (one more than allowed tells
     the caller it is too large).
 
     The file is opened without following a final symlink (``OSError`` with ``errno.ELOOP``) and
     without blocking, so a file swapped for a link out of the root or for a FIFO after discovery
     is refused (``NotRegularFile``), not read. ``FileNotFoundError`` means it vanished.
+    ``follow_symlinks`` is for files the user points at (configuration, a baseline): a link is
+    followed, but a FIFO or device at its end is still refused.
     """
-    fd = os.open(path, _READ_FLAGS)
+    flags = _READ_FLAGS & ~getattr(os, "O_NOFOLLOW", 0) if follow_symlinks else _READ_FLAGS
+    fd = os.open(path, flags)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotRegularFile(errno.EINVAL, "not a regular file")

@@ -15,10 +15,11 @@ import os
 from dataclasses import dataclass
 from typing import Iterable
 
-from ._io import write_atomic
+from ._io import read_source, write_atomic
 from .errors import ConfigError
 from .findings import Finding
 
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
 VERSION = 1
 DEFAULT_PATH = ".envmatrix-baseline.json"
 
@@ -56,8 +57,10 @@ def load(path: str | os.PathLike[str]) -> Baseline:
     """Read a baseline file; a missing or malformed one is a ``ConfigError`` naming it."""
     shown = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        data = read_source(shown, MAX_BASELINE_BYTES, follow_symlinks=True)  # never a FIFO or /dev/zero
+        if len(data) > MAX_BASELINE_BYTES:
+            raise ConfigError(f"{shown}: over {MAX_BASELINE_BYTES} bytes, not read")
+        doc = json.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{shown}: no such baseline file (write one with `envmatrix baseline`)") from None
     except OSError as exc:

@@ -31,6 +31,7 @@ DEFAULT_HIDDEN_ROLES = frozenset({"test", "docs"})
 DEFAULT_FILE_TIMEOUT = 10.0  # seconds one file may take in a worker before it is skipped
 #: File names searched in each directory from the scanned root upwards, first match wins.
 CONFIG_FILES = (".envmatrix.toml", "pyproject.toml")
+MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a configuration file larger than this is refused, not read
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,18 @@ def _read_toml(path: Path) -> dict:
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
+    from ._io import read_source
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        data = read_source(str(path), MAX_CONFIG_BYTES, follow_symlinks=True)  # never a FIFO or /dev/zero
     except OSError as exc:
         raise ConfigError(f"{_show(path)}: cannot read ({exc.strerror})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{_show(path)}: over {MAX_CONFIG_BYTES} bytes, not read")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{_show(path)}: invalid TOML: not UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{_show(path)}: invalid TOML: {exc}") from None
 

@@ -41,6 +41,7 @@ DEFAULT_EXCLUDED_FILES = (
 )
 
 _EXCLUDED_FILES = re.compile("|".join(fnmatch.translate(p) for p in DEFAULT_EXCLUDED_FILES))
+
 #: Bytes of one ignore file that are read (a real one is a few kB).
 MAX_IGNORE_BYTES = 1024 * 1024
 #: Directory levels walked below the root (the walk recurses; real trees stay far below this).
@@ -207,7 +208,7 @@ class _Spec:
         self.base = base
         self.spec = spec
         self.checks = 0
-        self.screen = None  # an re2 pattern once built
+        self.screen = None  # a compiled RE2 pattern once built
 
     def check(self, rel: str, is_dir: bool) -> bool | None:
         sub = rel[len(self.base) + 1:] if self.base else rel
@@ -220,7 +221,7 @@ class _Spec:
         return self.spec.check_file(sub).include
 
 
-def _screen(spec: pathspec.PathSpec):
+def _screen(spec: pathspec.PathSpec):  # -> a compiled RE2 pattern, or None
     """One regex that matches where any pattern of ``spec`` does: most paths match none, and one
     search is much cheaper than pathspec's pattern-by-pattern loop. None when it cannot be built."""
     sources = []
@@ -235,16 +236,13 @@ def _screen(spec: pathspec.PathSpec):
         sources.append("(?:" + _NAMED_GROUP.sub("(?:", regex.pattern) + ")")
     if not sources:
         return None
-    try:  # RE2 keeps the screen linear-time: Python's re would reopen the catastrophic-pattern hang
-        import re2
-    except ImportError:
-        return None
-    if flags & ~(re.UNICODE | re.DOTALL):
+    try:
+        import re2  # linear time, like pathspec's own matching: a backtracking screen would let
+    except ImportError:  # one hostile pattern (a*a*a*a*a*b) stall the scan for minutes
         return None
     try:
-        prefix = "(?s)" if flags & re.DOTALL else ""
-        return re2.compile(prefix + "|".join(sources))
-    except Exception:  # noqa: BLE001 - re2.error and syntax RE2 lacks: no screen, same answers
+        return re2.compile("|".join(sources))
+    except Exception:  # noqa: BLE001 - re2.error, or a construct RE2 does not support
         return None
 
 

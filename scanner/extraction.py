@@ -260,8 +260,8 @@ def _read(sf: SourceFile, config: Config) -> bytes | FileFacts:
 
 
 def _read_file(path: str, abspath: str, max_size: int) -> bytes | FileFacts:
-    """The file's bytes, or a diagnostic: vanished, swapped for a link or a FIFO, unreadable, too large
-    (``_io.read_source`` never follows a final symlink and never blocks on a FIFO)."""
+    """The file's bytes, or why not. ``read_source`` neither follows a link nor waits on a FIFO,
+    so a file swapped for either after discovery is refused."""
     try:
         data = read_source(abspath, max_size)
     except FileNotFoundError:

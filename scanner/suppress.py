@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Callable, Iterable
 
+from ._io import read_source
 from .config import Config
 from .discover import SourceFile
 from .facts import Span
@@ -490,8 +491,7 @@ def collect(files: Iterable[SourceFile], max_file_size: int) -> dict[str, list[S
     needle = MARKER.encode()
     for sf in files:
         try:
-            with open(sf.abspath, "rb") as fh:
-                data = fh.read(max_file_size + 1)
+            data = read_source(sf.abspath, max_file_size)  # no link, no FIFO: it may have changed
         except OSError:
             continue  # the engine already reported it
         if len(data) > max_file_size or needle not in data or b"\x00" in data[:8192]:

@@ -9,6 +9,7 @@ and SIGTERM leave an earlier report intact and exit 130/143.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import signal
@@ -290,17 +291,15 @@ def _scan_with_hook(monkeypatch, root: Path, hook) -> tuple[int, dict, str]:
         hook(root)
         return found
 
-    def hang(signum, frame):
-        raise TimeoutError("hang guard: the in-process scan blocked")
-
     monkeypatch.setattr(scanner.engine, "discover", discover_then_change)
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(60)
+    # Hang guard: a scan blocked in a system call (a FIFO opened for reading) cannot be
+    # interrupted from Python, so past the bound the whole test run ends with a traceback.
+    faulthandler.dump_traceback_later(HANG_GUARD, exit=True)
     try:
-        result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", "--jobs", "1"], catch_exceptions=False)
+        result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", "--jobs", "1", *_no_cache("scan")],
+                                    catch_exceptions=False)
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        faulthandler.cancel_dump_traceback_later()
     assert result.exit_code in (0, 1), result.stderr
     return result.exit_code, json.loads(result.stdout), result.stderr
 
@@ -382,6 +381,10 @@ def test_chmod_000_file_and_directory(tmp_path: Path) -> None:
 
 # --- reports are replaced atomically; signals leave the old one -------------------------------
 
+def _no_cache(command: str) -> tuple[str, ...]:
+    """A scan that must really parse: the facts cache, where there is one, would make a repeat fast."""
+    return ("--no-cache",) if any(p.name == "no_cache" for p in cli.commands[command].params) else ()
+
 def _slow_tree(base: Path, files: int = 400) -> Path:
     """A tree that takes seconds to scan: many files of nested code and env reads."""
     root = base / "slow"
@@ -395,15 +398,19 @@ def _slow_tree(base: Path, files: int = 400) -> Path:
     return root
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_signal_during_scan_keeps_previous_report(tmp_path: Path, signum: int, code: int) -> None:
+@pytest.mark.parametrize("command, signum, code", [
+    (("scan", "--format", "json"), signal.SIGINT, 130),
+    (("scan", "--format", "json"), signal.SIGTERM, 143),
+    (("report",), signal.SIGTERM, 143),
+])
+def test_signal_during_scan_keeps_previous_report(tmp_path: Path, command: tuple, signum: int, code: int) -> None:
     root = _slow_tree(tmp_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     report = out_dir / "report.json"
     report.write_text("previous report\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "scanner", "scan", str(root), "--format", "json",
-                             "--output", str(report), "--no-progress"],
+    proc = subprocess.Popen([sys.executable, "-m", "scanner", command[0], str(root), *command[1:],
+                             "--output", str(report), "--no-progress", *_no_cache(command[0])],
                             cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
@@ -434,9 +441,9 @@ def test_output_to_a_missing_directory_is_an_error_not_a_crash(tmp_path: Path) -
 # --- a crash inside a frontend or a rule never quotes the scanned file -------------------------
 
 def _every_output(root: Path) -> list[list[str]]:
-    runs = [["scan", str(root), "--format", fmt, "--debug", "--jobs", "1", "--no-cache"] for fmt in SCAN_FORMATS]
+    runs = [["scan", str(root), "--format", fmt, "--debug", "--jobs", "1", *_no_cache("scan")] for fmt in SCAN_FORMATS]
     if "report" in cli.commands:
-        runs.append(["report", str(root), "--debug", "--no-cache"])
+        runs.append(["report", str(root), "--debug", *_no_cache("report")])
     return runs
 
 
@@ -450,6 +457,7 @@ def test_frontend_crash_is_a_diagnostic_without_the_file_text(monkeypatch, tmp_p
         raise ValueError(f"unexpected token near {secret!r}")  # parsers do quote their input
 
     monkeypatch.setattr(typescript, "extract", crash)
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))  # parse, do not recall
     for args in _every_output(root):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code in (0, 1), result.output
@@ -566,6 +574,8 @@ def test_catastrophic_gitignore_patterns_do_not_hang(tmp_path: Path) -> None:
     leaf = 'export const t = process.env.TRAP_URL ?? "http://localhost:1";\n'
     (trap / ("a" * 200 + ".ts")).write_text(leaf, encoding="utf-8")
     (trap / "x.log").write_text("ignored\n", encoding="utf-8")
+    for i in range(100):  # enough checks for discovery to build its one-regex screen of the file
+        (trap / f"{'a' * 150}{i}.txt").write_text("x\n", encoding="utf-8")
     _chain(trap, 150, leaf.encode())
     try:
         run = run_cli("scan", str(root), "--format", "json", timeout=120)
@@ -600,3 +610,18 @@ def test_long_lines_cost_linear_time(tmp_path: Path) -> None:
     run = run_cli("scan", str(root), "--format", "json", "--include-hidden", timeout=120)
     assert run.returncode == 1, run.stderr[-500:]
     assert run.seconds < 120
+
+
+@pytest.mark.parametrize("make", ["fifo", "zero"])
+def test_config_file_that_never_ends_is_not_read(tmp_path: Path, make: str) -> None:
+    root = _small_tree(tmp_path)
+    config = root / ".envmatrix.toml"
+    if make == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this platform")
+        os.mkfifo(config)
+    else:
+        config.symlink_to("/dev/zero")
+    run = run_cli("scan", str(root), "--format", "json", timeout=60)
+    assert run.returncode == 1, run.stderr[-500:]
+    assert _codes(json.loads(run.stdout))[".envmatrix.toml"] in {"special-file", "symlink-outside-root"}

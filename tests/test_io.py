@@ -104,3 +104,12 @@ def test_read_source_refuses_symlinks_and_special_files(tmp_path: Path) -> None:
         os.mkfifo(tmp_path / "pipe.ts")
         with pytest.raises(NotRegularFile):
             read_source(str(tmp_path / "pipe.ts"), 10)
+
+
+def test_read_source_can_follow_a_link_the_user_named_but_never_to_a_device(tmp_path: Path) -> None:
+    (tmp_path / "real.toml").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "link.toml").symlink_to(tmp_path / "real.toml")
+    assert read_source(str(tmp_path / "link.toml"), 100, follow_symlinks=True) == b"x = 1\n"
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    with pytest.raises(NotRegularFile):
+        read_source(str(tmp_path / "zero.toml"), 100, follow_symlinks=True)
