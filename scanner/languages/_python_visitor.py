@@ -220,7 +220,6 @@ class Collector(Walker):
     # ================================================================== pass 1: module tables
 
     def prepare(self, module: cst.Module) -> None:
-        m = self.model
         owners = module_owners(self.path)
         for self.top_index, top in enumerate(module.body):
             self._prepare_statements(_flatten([top]), owners)
