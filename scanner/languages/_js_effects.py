@@ -10,9 +10,9 @@ Everything works on tree-sitter nodes through the owning ``_File`` (its ``text``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from .. import lexicon
+from ._atom import Atom
 from ..guards import classify_guard
 
 _MAX_DEPTH = 48
@@ -20,7 +20,6 @@ _ENV_LEAF_WORDS = frozenset({"env", "environment", "stage", "mode", "tier", "dep
 _MAX_ARM_NODES = 4000
 
 _EQ = {"===": "==", "==": "==", "!==": "!=", "!=": "!="}
-_NEGATE = {"==": "!=", "!=": "==", "truthy": "falsy", "falsy": "truthy"}
 _TRANSPARENT = frozenset({"parenthesized_expression", "as_expression", "non_null_expression",
                           "satisfies_expression", "type_assertion"})
 
@@ -47,18 +46,6 @@ _LOG_CALLEES = frozenset({"console", "logger", "log", "debug", "info", "warn", "
 _BIND_CALLEES = frozenset({"listen", "bind", "createServer", "serve", "startServer"})
 _BIND_KEYS = frozenset({"host", "hostname", "bind", "listen", "address", "listenAddress", "bindAddress"})
 _COMPARE_METHODS = frozenset({"startsWith", "endsWith", "includes", "indexOf", "match", "test", "localeCompare"})
-
-
-@dataclass(frozen=True, slots=True)
-class Atom:
-    subject: str
-    ref: str | None
-    op: str
-    value: str | None
-    presence: bool
-
-    def negated(self) -> "Atom":
-        return Atom(self.subject, self.ref, _NEGATE[self.op], self.value, self.presence)
 
 
 def _strip(node):

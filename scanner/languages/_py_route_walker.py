@@ -13,7 +13,6 @@ Nothing here knows about rules; ``routing.py`` joins mounts and judges guards.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
 import libcst as cst
@@ -21,6 +20,7 @@ import libcst as cst
 from .. import guards as vocab
 from .. import lexicon
 from ..facts import Condition, GuardDef, Mount, Route, Script, Span
+from ._atom import Atom
 
 HTTP = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "head": "HEAD",
         "options": "OPTIONS", "route": "ANY", "api_route": "ANY", "websocket": "WS", "trace": "TRACE"}
@@ -35,19 +35,6 @@ INLINE = "in handler: "
 _MAX_INLINE_STATEMENTS = 8
 #: Words of imported ``Annotated`` aliases that inject the caller (``CurrentUser``), not a request body.
 DEPENDENCY_ALIAS_WORDS = frozenset({"current", "superuser", "admin", "staff", "auth", "authenticated", "principal"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Atom:
-    subject: str
-    ref: str | None
-    op: str
-    value: str | None
-    presence: bool = False
-
-    def negated(self) -> "_Atom":
-        flip = {"==": "!=", "!=": "==", "truthy": "falsy", "falsy": "truthy"}
-        return _Atom(self.subject, self.ref, flip[self.op], self.value, self.presence)
 
 
 def module_of(path: str) -> str:
@@ -76,7 +63,7 @@ class _Walker:
         self.imports: dict[str, tuple[str, str | None]] = {}  # local -> (module, attribute or None)
         self.routers: dict[str, tuple[str, str, tuple[str, ...]]] = {}  # name -> (framework, prefix, guards)
         self.env_locals: dict[str, str] = {}  # ENVIRONMENT = os.getenv("ENVIRONMENT", "local")
-        self.flag_locals: dict[str, _Atom] = {}  # IS_PROD = os.getenv("ENV") == "production"
+        self.flag_locals: dict[str, Atom] = {}  # IS_PROD = os.getenv("ENV") == "production"
         self.aliases: dict[str, str] = {}  # CurrentUser = Annotated[User, Depends(get_current_user)]
         self.functions: dict[str, cst.FunctionDef] = {}
         self.class_guards: dict[str, tuple[str, ...]] = {}  # class -> guard-like bases (BaseAdminController)
@@ -209,7 +196,7 @@ class _Walker:
 
     # ------------------------------------------------------------------ conditions
 
-    def atom(self, node, depth: int = 0) -> _Atom | None:
+    def atom(self, node, depth: int = 0) -> Atom | None:
         node = _strip_methods(node)
         if depth > 6 or node is None:
             return None
@@ -220,7 +207,7 @@ class _Walker:
             return self._comparison(node)
         read = self.env_read(node)
         if read is not None:
-            return _Atom(read, None, "truthy", None, not (lexicon.is_env_name_variable(read)
+            return Atom(read, None, "truthy", None, not (lexicon.is_env_name_variable(read)
                                                            or lexicon.is_debug_variable(read)))
         if isinstance(node, cst.Name):
             name = node.value
@@ -228,10 +215,10 @@ class _Walker:
                 return self.flag_locals[name]
             if name in self.env_locals:
                 var = self.env_locals[name]
-                return _Atom(var, None, "truthy", None, not (lexicon.is_env_name_variable(var)
+                return Atom(var, None, "truthy", None, not (lexicon.is_env_name_variable(var)
                                                              or lexicon.is_debug_variable(var)))
             if _flaggy(name):
-                return _Atom("", name, "truthy", None)
+                return Atom("", name, "truthy", None)
             return None
         ref = _dotted(node if not isinstance(node, cst.Call) or node.args else node.func)
         if isinstance(node, cst.Subscript):  # app.config["DEBUG"], current_app.config["DEMO_MODE"]
@@ -246,10 +233,10 @@ class _Walker:
             owner = ref.rsplit(".", 1)[0].lower() if "." in ref else ""
             configish = any(w in owner for w in ("settings", "config", "conf", "env", "flags", "features"))
             if _flaggy(leaf) or configish and (vocab.is_demo_flag(leaf) or lexicon.is_environment_subject(leaf)):
-                return _Atom("", ref, "truthy", None)
+                return Atom("", ref, "truthy", None)
         return None
 
-    def _comparison(self, node: cst.Comparison) -> _Atom | None:
+    def _comparison(self, node: cst.Comparison) -> Atom | None:
         if len(node.comparisons) != 1:
             return None
         target = node.comparisons[0]
@@ -259,7 +246,7 @@ class _Walker:
             inner = self.atom(left)
             if inner is None or not inner.subject:
                 return None
-            return _Atom(inner.subject, None, "falsy" if isinstance(op_node, cst.Is) else "truthy", None, True)
+            return Atom(inner.subject, None, "falsy" if isinstance(op_node, cst.Is) else "truthy", None, True)
         if isinstance(op_node, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
             positive = isinstance(op_node, (cst.Equal, cst.Is))
         elif isinstance(op_node, (cst.In, cst.NotIn)):
@@ -285,7 +272,7 @@ class _Walker:
         if not (lexicon.environment_of(value) or lexicon.is_env_name_variable(leaf)
                 or lexicon.is_environment_subject(leaf) or vocab.is_demo_flag(leaf)):
             return None
-        return _Atom(var, ref, "==" if positive else "!=", value)
+        return Atom(var, ref, "==" if positive else "!=", value)
 
     def _subject(self, node) -> tuple[str, str | None] | None:
         node = _strip_methods(node)
