@@ -101,24 +101,15 @@ class FactsCache:
         """``put`` for facts already packed (``_factcodec.pack``), as they come from a worker."""
         entry = self._entry(key)
         directory = os.path.dirname(entry)
-        tmp = os.path.join(directory, f".tmp-{os.getpid()}-{key[2:]}")
         try:
             blob = _MAGIC + pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
             if directory not in self._made:
                 os.makedirs(directory, mode=0o700, exist_ok=True)
                 self._made.add(directory)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except (OSError, pickle.PicklingError):
             return
-        try:
-            try:
-                _write_all(fd, blob)
-            finally:
-                os.close(fd)
-            os.replace(tmp, entry)
+        if _write_private(os.path.join(directory, f".tmp-{os.getpid()}-{key[2:]}"), entry, blob):
             self.written += 1
-        except OSError:
-            _unlink(tmp)
 
     def prune(self, now: float | None = None, force: bool = False) -> int:
         """Remove the oldest entries when over the limits (checked at most every ``PRUNE_EVERY`` s).
@@ -222,21 +213,12 @@ class StatIndex:
     def save(self, entries: dict, signature: tuple, started_ns: int) -> None:
         if entries == self.entries and signature == self.signature and not self.racy:
             return
-        tmp = f"{self.file}.tmp-{os.getpid()}"
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             blob = _MAGIC + pickle.dumps((started_ns, signature, entries), protocol=pickle.HIGHEST_PROTOCOL)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except OSError:
             return
-        try:
-            try:
-                _write_all(fd, blob)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.file)
-        except OSError:
-            _unlink(tmp)
+        _write_private(f"{self.file}.tmp-{os.getpid()}", str(self.file), blob)
 
 
 def _options_text(options) -> str:
@@ -248,6 +230,25 @@ def _options_text(options) -> str:
             value = sorted(value)
         parts.append(f"{f.name}={value!r}")
     return ";".join(parts)
+
+
+def _write_private(tmp: str, final: str, blob: bytes) -> bool:
+    """Write ``blob`` to ``final`` atomically and readable by this user only (mode 0600): a
+    temporary file of this process, then a rename. False, and no file left behind, on failure."""
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError:
+        return False
+    try:
+        try:
+            _write_all(fd, blob)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+        return True
+    except OSError:
+        _unlink(tmp)
+        return False
 
 
 def _write_all(fd: int, blob: bytes) -> None:
