@@ -59,21 +59,42 @@ def has_flag_name(data: bytes) -> bool:
     return False
 
 
-def names_environment(data: bytes) -> bool:
-    """True when some identifier or quoted word has an environment name or debug word as one of
-    its words (``"production"``, ``testEmail``, ``IS_CI``); ``latest`` and ``contest`` do not."""
+#: Candidates for an environment subject in any case: the ``ENV_WORDS`` and env/environment/stage.
+_SUBJECT_WORDS = re2.compile(rb"(?i:env|stage|mode|debug|mock|" + b"|".join(
+    w.encode() for w in sorted(lexicon.ENVIRONMENT_NAMES, key=len, reverse=True)) + rb")")
+
+
+def has_environment_subject(data: bytes) -> bool:
+    """True when some identifier holds an environment name, a flag or a debug switch (``APP_ENV``,
+    ``MODE``, ``stage``, ``DEBUG``, ``app.debug``, ``is_prod``): what the Python visitor takes
+    for a branch's subject. For snake_case code, where a lone ``env`` or ``stage`` is as telling
+    as ``nodeEnv`` is in TypeScript."""
     seen: set[str] = set()
-    for m in ENV_WORDS.finditer(data):
+    for m in _SUBJECT_WORDS.finditer(data):
         name = identifier_at(data, m.start(), m.end())
         if name in seen:
             continue
         seen.add(name)
-        if _ENV_NAME_WORDS.intersection(lexicon.words(name)):
+        if lexicon.is_environment_subject(name) or lexicon.is_debug_variable(name) \
+                or lexicon.is_env_name_variable(name):
             return True
     return False
 
 
-_ENV_NAME_WORDS = lexicon.ENVIRONMENT_NAMES | {"debug", "mock", "debugging"}
+def names_environment(data: bytes) -> bool:
+    """True when an environment name stands alone as a quoted value or a property, the forms a
+    branch compares or tests: ``"production"``, ``'dev'``, ``Environment.PRODUCTION``,
+    ``environment.production``. Not ``"test email"``, ``testEmail`` or ``latest``."""
+    n = len(data)
+    for m in ENV_WORDS.finditer(data):
+        s, e = m.start(), m.end()
+        if (s > 0 and data[s - 1] in _IDENT) or (e < n and data[e] in _IDENT):
+            continue  # part of a longer identifier or word
+        before = data[s - 1] if s > 0 else 0
+        if before == 0x2E or (before in _QUOTES and e < n and data[e] == before):  # .name or "name"
+            return True
+    return False
+
 
 
 def has_secret_name(data: bytes, extra: frozenset[str] = frozenset()) -> bool:

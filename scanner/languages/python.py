@@ -31,20 +31,20 @@ from typing import Iterator
 
 from .. import lexicon
 from ..facts import FileFacts, Span
-from . import ExtractOptions, _py_routes
+from . import ExtractOptions, _prefilter, _py_routes
 
 #: Lower-case substrings a statement must contain for a fact to be possible in it: env APIs and
-#: config libraries, environment and debug subjects, image names, local-endpoint triggers.
+#: config libraries, quoted environment names (compared values), image names, local endpoints.
 TRIGGERS = (
-    "environ", "getenv", "decouple", "database_url", "settings", "env", "debug", "production", "is_prod", "isprod",
-    "prod_", '"prod"', "'prod'", "development", "is_dev", "isdev", "_dev", "dev_", '"dev"', "'dev'",
-    "staging", "stage", "is_local", "_local", "local_", '"local"', "'local'", "testing", "is_test",
-    '"test"', "'test'", "demo", "use_mock", "mock_", "_mock", "is_mock", "image", "img",
+    "environ", "getenv", "dotenv", "decouple", "database_url", "image", "img",
+    *(f"{q}{name}{q}" for name in sorted(lexicon.ENVIRONMENT_NAMES) for q in "\"'"),
     *lexicon.LOCAL_TRIGGERS,
 )
 #: Secret words, which need a comparison beside them (a literal credential compare).
 SECRET_TRIGGERS = ("token", "secret", "passw", "credential", "api_key", "apikey", "_key", "-key")
 COMPARE_TRIGGERS = ("==", "!=", "compare_digest", " in (", " in [", " in {")
+#: Words of a module name whose imported names are configuration (``from app.settings import X``).
+_CONFIG_MODULE_WORDS = frozenset({"settings", "config", "conf", "configuration", "env", "environment"})
 #: Deepest syntax tree (``ast`` levels) handed to libcst. Real code stays under 30.
 MAX_DEPTH = 100
 #: Deepest bracket nesting accepted when ``ast`` cannot judge a file (newer syntax, Python 2).
@@ -58,16 +58,28 @@ _COMPOUND = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Fo
              getattr(ast, "Match", ast.If))
 
 
-def _hits(low: str, names: frozenset[str] | set[str] = frozenset(),
+def _hits(text: str, names: frozenset[str] | set[str] = frozenset(),
           extra_hosts: frozenset[str] = frozenset()) -> bool:
-    return any(t in low for t in TRIGGERS) or any(h in low for h in extra_hosts) \
-        or any(n in low for n in names) \
-        or any(t in low for t in SECRET_TRIGGERS) and any(c in low for c in COMPARE_TRIGGERS)
+    """Whether ``text`` (a file or one statement) may hold a fact.
+
+    Substrings for what is spelled one way (``os.environ``, ``getenv``, ``"production"``), and
+    whole identifiers judged by ``lexicon`` for names (``_prefilter``): ``DEBUG``, ``IS_PROD``,
+    ``app_env`` and ``use_mock`` count; ``mock_post``, ``Denver`` and ``testing_utils`` do not.
+    A settings object counts when it is used, not when only ``override_settings`` names it.
+    """
+    low = text.lower()
+    if any(t in low for t in TRIGGERS) or any(h in low for h in extra_hosts) or any(n in text for n in names):
+        return True
+    if low.count("settings") > low.count("override_settings"):
+        return True
+    if any(t in low for t in SECRET_TRIGGERS) and any(c in low for c in COMPARE_TRIGGERS):
+        return True
+    return _prefilter.has_environment_subject(text.encode("utf-8", "surrogatepass"))
 
 
 def could_have_facts(text: str, extra_hosts: frozenset[str] = frozenset()) -> bool:
     """The literal pre-filter: False when no trigger occurs anywhere in the text."""
-    return _hits(text.lower(), extra_hosts=frozenset(h.lower() for h in extra_hosts))
+    return _hits(text, extra_hosts=frozenset(h.lower() for h in extra_hosts))
 
 
 def _depth_problem(tree: ast.AST) -> str | None:
@@ -123,7 +135,10 @@ def _bracket_problem(text: str) -> str | None:
 
 def nesting_problem(text: str) -> str | None:
     """Why the file is too deep for libcst to parse safely, or None."""
-    return _guard(text)[0]
+    try:
+        return _guard(text)[0]
+    except _Python2:
+        return None
 
 
 def _guard(text: str) -> tuple[str | None, ast.Module | None]:
@@ -138,10 +153,27 @@ def _guard(text: str) -> tuple[str | None, ast.Module | None]:
             message = str(exc.msg)
             if "too many nested" in message or "too complex" in message:
                 return f"nesting too deep (line {exc.lineno}): {message}", None
+            if message.startswith(_PYTHON2_ERRORS):
+                raise _Python2(exc.lineno, message) from None
             return _bracket_problem(text), None
         except ValueError:  # NUL bytes: libcst will say where
             return None, None
     return _depth_problem(tree), tree
+
+
+#: How ``ast`` words syntax only Python 2 has (print and exec statements, ``0777``): libcst,
+#: which reads Python 3 only, would fail on it as well, after a parse that costs a hundred times
+#: more. Not ``except A, B:``, which Python 3.14 reads again (PEP 758), and libcst with it.
+_PYTHON2_ERRORS = ("Missing parentheses in call to", "leading zeros in decimal integer literals")
+
+
+class _Python2(Exception):
+    """Raised by ``_guard`` for a file ``ast`` reads as Python 2."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 def _start(node: ast.stmt) -> int:
@@ -167,24 +199,29 @@ def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = fro
     body = tree.body
 
     def segment(node: ast.stmt) -> str:
-        return "\n".join(lines[_start(node) - 1:node.end_lineno]).lower()
+        return "\n".join(lines[_start(node) - 1:node.end_lineno])
 
     def shares_line(nodes: list[ast.stmt], i: int) -> bool:
         return (i > 0 and nodes[i - 1].end_lineno == _start(nodes[i])) or (
             i + 1 < len(nodes) and _start(nodes[i + 1]) == nodes[i].end_lineno)
 
     # Names a triggered statement defines (env-bound globals, settings classes, accessors) make
-    # the statements that use them worth reading too.
+    # the statements that use them worth reading too, and so do names imported from a settings
+    # or config module. In source order, so that ``LIMIT = envint("LIMIT")`` after ``def envint``
+    # (which reads os.environ) counts, and so do the statements that use ``LIMIT``.
     names: set[str] = set()
     for node in body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
-                and _hits(segment(node), extra_hosts=extra_hosts):
+        if isinstance(node, ast.ImportFrom) and _CONFIG_MODULE_WORDS.intersection(
+                lexicon.words((node.module or "").rsplit(".", 1)[-1])):
+            names.update(alias.asname or alias.name for alias in node.names if len(alias.asname or alias.name) > 2)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and _hits(segment(node), names, extra_hosts):
             targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
             for target in targets:
                 if isinstance(target, ast.Name) and len(target.id) > 2:
-                    names.add(target.id.lower())
+                    names.add(target.id)
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                names.add(node.name.lower())
+                names.add(node.name)
     blank: list[tuple[int, int, int | None]] = []  # (first line, last line, indent for `pass`)
     for i, node in enumerate(body):
         if shares_line(body, i) or _kept_always(node):
@@ -316,9 +353,13 @@ class _LazyPositions:
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
     routes = _py_routes.wanted(text)
-    if not routes and not _hits(text.lower(), extra_hosts=extra_hosts):
+    if not routes and not _hits(text, extra_hosts=extra_hosts):
         return FileFacts(path)
-    problem, tree = _guard(text)
+    try:
+        problem, tree = _guard(text)
+    except _Python2 as exc:
+        return FileFacts(path, diagnostics=(("parse-error", (
+            f"cannot parse as Python 3 (line {exc.line}, Python 2 or invalid syntax): {exc.message}")),))
     if problem is not None:
         return FileFacts(path, diagnostics=(("too-deep", f"skipped: {problem}"),))
     # Route files are read whole: decorators and urlpatterns hold none of the triggers.
@@ -382,7 +423,7 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     with, route files included, so a file it rejects would give no fact."""
     text = data.decode("utf-8", errors="replace")
     extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
-    return _py_routes.wanted(text) or _hits(text.lower(), extra_hosts=extra_hosts)
+    return _py_routes.wanted(text) or _hits(text, extra_hosts=extra_hosts)
 
 
 def warm(kind: str) -> None:

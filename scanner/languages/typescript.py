@@ -32,8 +32,10 @@ from . import _prefilter, _ts_routes
 
 #: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
 _LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
-#: Last words of identifiers that matter on any line: ``nodeEnv``, ``env.X`` (an env object), ``baseImage``.
-_LAST_WORDS = re2.compile(rb"(?:env|image|img)(?:[^a-z0-9_]|\z)")
+#: Last words of identifiers that matter on any line: ``nodeEnv``, ``env.X`` (an env object).
+_LAST_WORDS = re2.compile(rb"env(?:[^a-z0-9_]|\z)")
+#: A constant whose name ends in image, given a string: ``const baseImage = "node:latest"``.
+_IMAGE_CONST = re2.compile(rb"im(?:age|g)(?:\s*:\s*string)?\s*=\s*['\"`]")
 #: Last words of identifiers that hold an environment's name (``environment``, ``APP_STAGE``,
 #: ``mode``): they matter only beside an environment name to compare them with.
 _SUBJECT_WORDS = re2.compile(rb"(?:environment|stage|mode)(?:[^a-z0-9_]|\z)")
@@ -45,7 +47,7 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     A literal pre-filter, cheapest and most telling tests first. What each test stands for:
     env access (``process.env``, ``import.meta.env``, ``Bun.env``, ``Deno.env``); local hosts in
     strings; ``configService.get("X")``; ``require.main === module``; identifiers whose last word
-    is env (an env object) or image; identifiers whose last word is environment/stage/mode, beside
+    is env (an env object); a string given to a constant named like an image; identifiers whose last word is environment/stage/mode, beside
     an environment name to compare them with; a credential's name in a file that compares with a
     quoted literal; a flag's name (``isProd``, ``DEBUG``, ``USE_MOCK``: ``_prefilter`` judges whole
     identifiers with ``lexicon``, so ``sendTestEmail`` and ``latest`` do not count). Route
@@ -63,7 +65,7 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
         return True
     if b"require" in data and b"main" in data and b"module" in data:
         return True
-    if _LAST_WORDS.search(low):
+    if _LAST_WORDS.search(low) or _IMAGE_CONST.search(low):
         return True
     if _SUBJECT_WORDS.search(low) and _prefilter.names_environment(data):
         return True
@@ -937,7 +939,8 @@ class _File:
     def _images_from_consts(self) -> None:
         for name, node in self.const_nodes.items():
             value = self.evaluate(node)
-            if value and lexicon.is_image_name(name) and node.start_byte not in self.consumed:
+            if value and node.type != "number" and lexicon.is_image_name(name) \
+                    and node.start_byte not in self.consumed:
                 parsed = lexicon.parse_image(value)
                 if parsed:
                     self.facts.append(ImageRef(self.span(node), value, *parsed, source="code"))
