@@ -1031,3 +1031,71 @@ def test_any_text_gives_facts_or_a_diagnostic(text: str) -> None:
         assert fact.span.line >= 1 and fact.span.column >= 1
         assert (fact.span.end_line, fact.span.end_column) >= (fact.span.line, fact.span.column)
     assert all(code in {"parse-error", "too-deep"} for code, _ in result.diagnostics)
+
+
+# --------------------------------------------------------------------------- positions
+
+POSITIONS_SRC = '''import os
+
+@app.get("/seed-demo")
+@requires_admin
+def seed(request, name: str = "x") -> dict:
+    if os.getenv("APP_ENV") == "dev":
+        return {"a": [1, 2, (3, 4)]}
+    return {}
+
+
+class View(LoginRequiredMixin, TemplateView):
+    permission_classes = [IsAdminUser]
+
+    async def get(self, request):
+        value = settings.DEBUG and not settings.TESTING
+        return value
+'''
+
+
+def test_positions_stopped_early_match_a_full_pass():
+    # Nodes asked for one at a time (generation stops at each, and the interrupted ancestors'
+    # positions must not be kept) and in groups get exactly the positions libcst's own provider
+    # computes for the whole module.
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = cst.parse_module(POSITIONS_SRC)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    def nodes_of(stmt) -> list:
+        found: list = []
+
+        class Collect(cst.CSTVisitor):
+            def on_visit(self, node):
+                found.append(node)
+                return True
+
+        stmt.visit(Collect())
+        return [n for n in found if n in expected]
+
+    for order in (list, lambda ns: list(reversed(ns))):
+        positions = frontend._LazyPositions(module, POSITIONS_SRC)
+        for stmt in module.body:
+            positions.enter(stmt)
+            for node in order(nodes_of(stmt)):
+                assert positions[node] == expected[node]
+        assert positions.partial  # some statements were stopped early
+    grouped = frontend._LazyPositions(module, POSITIONS_SRC)
+    for index, stmt in enumerate(module.body):
+        grouped.ensure(index, set(nodes_of(stmt)[1:4]))
+    assert all(grouped[n] == expected[n] for stmt in module.body for n in nodes_of(stmt))
+
+
+def test_positions_of_nodes_a_stopped_run_interrupted_are_not_kept():
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = cst.parse_module(POSITIONS_SRC)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    (boolean,) = [n for n in expected if isinstance(n, cst.BooleanOperation)]
+    positions = frontend._LazyPositions(module, POSITIONS_SRC)
+    positions.enter(module.body[-1])
+    assert positions[boolean.left] == expected[boolean.left]  # stops inside `boolean`
+    assert positions[boolean] == expected[boolean]

@@ -27,6 +27,7 @@ import sys
 import tokenize
 import warnings
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Iterator
 
 from .. import lexicon
@@ -274,23 +275,42 @@ def _positions(module):  # -> Mapping[CSTNode, CodeRange]
         return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
 
+class _Placed(Exception):
+    """Stops a statement's code generation once every wanted node is placed."""
+
+
 class _LazyPositions:
-    """Node positions, computed per top-level statement on demand.
+    """Node positions, computed per top-level statement on demand, and only as far as needed.
 
     ``PositionProvider`` generates the code of the whole module to place every node, which costs
     more than the parse. Here only the statements that hold a fact are generated, each starting
     at the line ``ast`` gives it (less its leading blank and comment lines, which libcst keeps
-    with the statement). A node not found among the statements done so far makes the following
-    statements be done in order; without ``ast`` line numbers the whole module is done at once.
+    with the statement), and generation stops as soon as the wanted nodes are placed: a route's
+    decorator or a guard's name sits at the top of a long function. A node is placed once its
+    own generation has finished, so what a stopped run leaves is exact; the enclosing nodes it
+    interrupted are dropped. A statement asked for again after ``MAX_PARTIAL`` stopped runs is
+    generated whole. A node whose statement is unknown makes the following statements be done
+    in order; without ``ast`` line numbers the whole module is done at once.
     """
+
+    MAX_PARTIAL = 2
 
     def __init__(self, module, source: str) -> None:
         self.module = module
         self.source = source
         self.starts: list[int] | None = None
         self.done: set[int] = set()
+        self.partial: dict[int, int] = {}  # statement index -> stopped runs so far
         self.provider = None
         self.computed: dict = {}
+        self.index_of = {id(stmt): i for i, stmt in enumerate(module.body)}
+        self.current: int | None = None  # the top-level statement a walker is in
+
+    def enter(self, stmt) -> None:
+        """A walker's note that it is inside ``stmt`` (only top-level statements count)."""
+        index = self.index_of.get(id(stmt))
+        if index is not None:
+            self.current = index
 
     def _lines(self) -> list[int] | None:
         import libcst as cst
@@ -314,33 +334,62 @@ class _LazyPositions:
             return None
         return None if next(body, None) is not None else starts
 
-    def ensure(self, index: int | None) -> None:
-        """Place the nodes of top-level statement ``index`` (all of them when line numbers fail)."""
+    def _prepare(self) -> bool:
+        """Line numbers of the statements; False when they are unknown (the module is done whole)."""
         if self.starts is None:
             self.starts = self._lines() or []
             if not self.starts:
                 self.computed = _positions(self.module)
                 self.done = set(range(len(self.module.body)))
-        if index is None or index < 0 or index in self.done:
+        return bool(self.starts)
+
+    def ensure(self, index: int | None, wanted=None) -> None:
+        """Place the nodes of top-level statement ``index``: all of them, or (``wanted``, a set of
+        nodes) as far as the last of those, when the statement has not been stopped too often."""
+        if not self._prepare() or index is None or index < 0 or index in self.done:
             return
         from libcst.metadata import PositionProvider
         from libcst.metadata.position_provider import PositionProvidingCodegenState
 
         if self.provider is None:
             self.provider = PositionProvider()
-            self.computed = self.provider._computed  # noqa: SLF001
-        state = PositionProvidingCodegenState(default_indent=self.module.default_indent,
-                                              default_newline=self.module.default_newline,
-                                              provider=self.provider)
+            self.provider._computed = self.computed  # noqa: SLF001
+        module = self.module
+        if wanted is not None:
+            wanted = {node for node in wanted if node not in self.computed}
+            if not wanted:
+                return
+        if wanted is not None and self.partial.get(index, 0) < self.MAX_PARTIAL:
+            self.partial[index] = self.partial.get(index, 0) + 1
+            # Positions go to a scratch provider first: a stopped run leaves wrong ones for the
+            # nodes it interrupted, and only finished nodes are copied to ``computed``.
+            state = _stopping_state()(default_indent=module.default_indent, default_newline=module.default_newline,
+                                      provider=PositionProvider())
+            state.placed, state.wanted = self.computed, wanted
+        else:
+            state = PositionProvidingCodegenState(default_indent=module.default_indent,
+                                                  default_newline=module.default_newline, provider=self.provider)
         state.line, state.column = self.starts[index], 0
-        self.module.body[index]._codegen(state)  # noqa: SLF001
+        try:
+            module.body[index]._codegen(state)  # noqa: SLF001
+        except Exception:
+            # Unwinding from _Placed runs libcst's position bookkeeping for the interrupted
+            # nodes, which may raise on the way (a KeyError for a child never placed).
+            if getattr(state, "stopped", False):
+                return
+            raise
         self.done.add(index)
 
     def __getitem__(self, node):
         found = self.computed.get(node)
         if found is not None:
             return found
-        self.ensure(None)
+        if self.current is not None:
+            self.ensure(self.current, {node})
+            found = self.computed.get(node)
+            if found is not None:
+                return found
+        self._prepare()
         for index in range(len(self.module.body)):
             if index not in self.done:
                 self.ensure(index)
@@ -348,6 +397,31 @@ class _LazyPositions:
                 if found is not None:
                     return found
         return self.computed[node]
+
+
+@lru_cache(maxsize=1)
+def _stopping_state():
+    """``PositionProvidingCodegenState`` that copies each finished node's position to ``placed``
+    and stops (``_Placed``) once every node of ``wanted`` is there. Made on first use: libcst is
+    imported lazily."""
+    from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+    class StoppingState(PositionProvidingCodegenState):
+        placed: dict
+        wanted: set
+        stopped = False
+
+        def after_codegen(self, node) -> None:
+            super().after_codegen(node)
+            self.placed[node] = self.provider._computed[node]  # noqa: SLF001
+            wanted = self.wanted
+            if node in wanted:
+                wanted.discard(node)
+                if not wanted:
+                    self.stopped = True
+                    raise _Placed
+
+    return StoppingState
 
 
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
@@ -403,10 +477,25 @@ def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions,
         where = positions[node]
         return Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
+    # Each statement is generated once, as far as the last node wanted from it.
+    wanted: dict[int, set] = {}
+    for node, _kind, fields in pending:
+        index = hints.get(id(node))
+        if index is None:
+            continue
+        nodes = wanted.setdefault(index, set())
+        for item in (node, *(fields.get(k) for k in ("then_span", "else_span", "default_span"))):
+            if isinstance(item, Region):
+                nodes.update((item.first, item.last))
+            elif item is not None:
+                nodes.add(item)
+    for index in sorted(wanted):
+        positions.ensure(index, wanted[index])
+    positions.current = None
     facts = list(route_facts)
     seen = set(facts)
     for node, kind, fields in pending:
-        positions.ensure(hints.get(id(node)))
+        positions.current = hints.get(id(node))
         for key in ("then_span", "else_span", "default_span"):
             if key in fields:
                 fields[key] = span(fields[key])
