@@ -93,7 +93,7 @@ class SourceFile:
 class Discovery:
     files: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    excluded: int = 0  # files and directories skipped by the default excludes
+    excluded: int = 0  # directories, and files a frontend reads, skipped by the default excludes
     ignored: int = 0  # directories, and files a frontend reads, skipped by .gitignore or the user's exclude
 
 

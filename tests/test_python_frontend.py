@@ -820,6 +820,19 @@ def test_syntax_error_is_a_parse_error():
     assert code == "parse-error" and "line" in message
 
 
+def test_a_script_is_reduced_and_keeps_its_main_check(monkeypatch):
+    src = ('import os\n\ndef helper(x):\n    return [i * 2 for i in x]\n\n'
+           'def main():\n    print(helper([1]))\n\nDB = os.getenv("DB", "sqlite://")\n\n'
+           'if __name__ == "__main__":\n    main()\n')
+    parsed = []
+    import libcst
+    real = libcst.parse_module
+    monkeypatch.setattr(libcst, "parse_module", lambda source: parsed.append(source) or real(source))
+    facts = scan(src).facts
+    assert {type(f).__name__ for f in facts} == {"ConfigBinding", "EnvRead", "Script"}
+    assert "helper" not in parsed[0] and 'if __name__ == "__main__":' in parsed[0]
+
+
 def test_python_314_except_without_parentheses_still_parses():
     # ``except A, B:`` is Python 2 to ``ast`` before 3.14, and valid again in 3.14 (PEP 758).
     src = 'import os\ntry:\n    pass\nexcept ValueError, TypeError:\n    pass\nA = os.getenv("A", "1")\n'

@@ -21,6 +21,13 @@ def wanted(text: str) -> bool:
     return any(t in low for t in TRIGGERS)
 
 
+def wanted_whole(text: str) -> bool:
+    """Whether the route walk needs the whole file: anything but a ``__main__`` check, which is
+    one statement the reduced source keeps (``python.reduce_source``)."""
+    low = text.lower()
+    return any(t in low for t in TRIGGERS if t != "__main__")
+
+
 def extract_routes(module, path: str, positions) -> list:
     """Route, Mount, GuardDef and Script facts of one parsed libcst module (``positions``: PositionProvider)."""
     from ._py_route_walker import extract_routes as walk

@@ -12,7 +12,7 @@ cheap work to give it less to read:
    out, lines kept, so that spans stay exact. Imports and simple assignments always stay.
 3. libcst, imported lazily, parses what is left; positions are computed only when a fact came out.
 
-Files that may register routes (``_py_routes.wanted``) are parsed whole, and ``_py_routes``
+Files that may register routes (``_py_routes.wanted_whole``) are parsed whole, and ``_py_routes``
 adds their Route, Mount, GuardDef and Script facts from the same parse.
 
 What the visitor sees is in ``_python_visitor.py``; expression evaluation in ``_python_eval.py``;
@@ -162,10 +162,11 @@ def _guard(text: str) -> tuple[str | None, ast.Module | None]:
     return _depth_problem(tree), tree
 
 
-#: How ``ast`` words syntax only Python 2 has (print and exec statements, ``0777``): libcst,
+#: How ``ast`` words syntax only Python 2 has (print and exec statements, ``0777``, ``10L``): libcst,
 #: which reads Python 3 only, would fail on it as well, after a parse that costs a hundred times
 #: more. Not ``except A, B:``, which Python 3.14 reads again (PEP 758), and libcst with it.
-_PYTHON2_ERRORS = ("Missing parentheses in call to", "leading zeros in decimal integer literals")
+_PYTHON2_ERRORS = ("Missing parentheses in call to", "leading zeros in decimal integer literals",
+                   "invalid decimal literal")
 
 
 class _Python2(Exception):
@@ -192,8 +193,10 @@ def _kept_always(node: ast.stmt) -> bool:
     return False
 
 
-def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = frozenset()) -> str:
-    """The text with statements that cannot hold a fact blanked out (lines and columns kept)."""
+def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = frozenset(),
+                  keep: tuple[str, ...] = ()) -> str:
+    """The text with statements that cannot hold a fact blanked out (lines and columns kept).
+    A top-level statement containing one of ``keep`` stays too."""
     if any(b in text for b in _ODD_BREAKS):
         return text
     lines = text.split("\n")
@@ -227,7 +230,7 @@ def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = fro
     for i, node in enumerate(body):
         if shares_line(body, i) or _kept_always(node):
             continue
-        if not _hits(segment(node), names, extra_hosts):
+        if not _hits(segment(node), names, extra_hosts) and not any(k in segment(node) for k in keep):
             blank.append((_start(node), node.end_lineno, None))
             continue
         if isinstance(node, ast.ClassDef):
@@ -437,7 +440,10 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     if problem is not None:
         return FileFacts(path, diagnostics=(("too-deep", f"skipped: {problem}"),))
     # Route files are read whole: decorators and urlpatterns hold none of the triggers.
-    source = reduce_source(text, tree, extra_hosts) if tree is not None and not routes else text
+    # Route files are read whole; a file that is only a script keeps its ``__main__`` check.
+    whole = routes and _py_routes.wanted_whole(text)
+    source = reduce_source(text, tree, extra_hosts, keep=("__main__",) if routes else ()) \
+        if tree is not None and not whole else text
 
     import libcst as cst  # lazy: about 0.4 s, paid only by trees with Python worth parsing
 
