@@ -114,3 +114,10 @@ def test_syntax_error_is_a_diagnostic_and_readable_parts_are_kept() -> None:
     result = extract_bytes("a.ts", b'x = process.env.A ?? "b";\nconst = = ;', ExtractOptions("typescript"))
     assert [d[0] for d in result.diagnostics] == ["parse-error"]
     assert any(isinstance(f, EnvRead) and f.name == "A" for f in result.facts)
+
+
+def test_query_file_holds_exactly_its_named_queries() -> None:
+    # The header comment mentions the `;;; query: NAME` marker; only real blocks are queries.
+    from scanner.languages import typescript
+
+    assert sorted(typescript._query_sources()) == ["helpers", "main", "strings"]

@@ -100,7 +100,7 @@ def _query_sources() -> dict[str, str]:
     text = (Path(__file__).with_name("typescript.scm")).read_text(encoding="utf-8")
     keys = " ".join(f'"{k}"' for k in sorted(effects.PAIR_EFFECTS))
     sources: dict[str, str] = {}
-    for block in text.split(";;; query: ")[1:]:
+    for block in text.split("\n;;; query: ")[1:]:  # at a line's start: the header mentions the marker too
         name, _, body = block.partition("\n")
         sources[name.strip()] = body.replace("PAIR_EFFECT_KEYS", keys)
     return sources
