@@ -1,5 +1,10 @@
 """Generic text frontend: local endpoints and images become hotspots."""
 
+import pytest
+
+from scanner.languages import ExtractOptions
+from scanner.languages import text as text_frontend
+
 from ._frontend import facts
 
 
@@ -75,3 +80,18 @@ def test_linear_url_regex_finds_what_the_plain_one_did(line):
 
     linear = [span for span in _scheme_urls(_URL, line) if "://" in line[span[0]:span[1]]]
     assert linear == _scheme_urls(_PLAIN_URL, line)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Run the API on http://localhost:8000 first.\n", True),
+    ("FROM node:20-alpine\n", True),
+    ("docker run --rm redis\n", True),
+    ("push ghcr.io/org/app:nightly\n", True),
+    ("Serve the docs with `make html`; see https://example.com/guide.\n", False),
+    ("key: value\nsrc/config.ts line 42\n", False),
+])
+def test_prefilter_needs_a_host_or_an_image_shape(text: str, expected: bool) -> None:
+    options = ExtractOptions("text")
+    assert text_frontend.may_have_facts("docs/a.md", text.encode(), options) is expected
+    if not expected:  # sound: what the pre-filter rejects gives no hotspot when read
+        assert text_frontend.extract("docs/a.md", text, options).facts == ()

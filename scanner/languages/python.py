@@ -197,8 +197,15 @@ def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = fro
                   keep: tuple[str, ...] = ()) -> str:
     """The text with statements that cannot hold a fact blanked out (lines and columns kept).
     A top-level statement containing one of ``keep`` stays too."""
+    return _reduce(text, tree, extra_hosts, keep)[0]
+
+
+def _reduce(text: str, tree: ast.Module, extra_hosts: frozenset[str] = frozenset(),
+            keep: tuple[str, ...] = ()) -> tuple[str, list[ast.stmt]]:
+    """``reduce_source``, and the top-level statements of ``tree`` that the result still holds
+    (they place libcst's statements without a second ``ast`` parse)."""
     if any(b in text for b in _ODD_BREAKS):
-        return text
+        return text, tree.body
     lines = text.split("\n")
     body = tree.body
 
@@ -227,12 +234,15 @@ def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = fro
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 names.add(node.name)
     blank: list[tuple[int, int, int | None]] = []  # (first line, last line, indent for `pass`)
+    kept: list[ast.stmt] = []
     for i, node in enumerate(body):
         if shares_line(body, i) or _kept_always(node):
+            kept.append(node)
             continue
         if not _hits(segment(node), names, extra_hosts) and not any(k in segment(node) for k in keep):
             blank.append((_start(node), node.end_lineno, None))
             continue
+        kept.append(node)
         if isinstance(node, ast.ClassDef):
             members = node.body
             for j, member in enumerate(members):
@@ -241,13 +251,13 @@ def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = fro
                         and not _hits(segment(member), names, extra_hosts):
                     blank.append((_start(member), member.end_lineno, member.col_offset))
     if not blank:
-        return text
+        return text, body
     for first, last, indent in blank:
         for n in range(first - 1, last):
             lines[n] = ""
         if indent is not None:
             lines[first - 1] = " " * indent + "pass"
-    return "\n".join(lines)
+    return "\n".join(lines), kept
 
 
 @contextmanager
@@ -298,9 +308,10 @@ class _LazyPositions:
 
     MAX_PARTIAL = 2
 
-    def __init__(self, module, source: str) -> None:
+    def __init__(self, module, source: str, statements: list[ast.stmt] | None = None) -> None:
         self.module = module
         self.source = source
+        self.statements = statements  # ``ast`` statements of ``source``, when the caller has them
         self.starts: list[int] | None = None
         self.done: set[int] = set()
         self.partial: dict[int, int] = {}  # statement index -> stopped runs so far
@@ -318,13 +329,15 @@ class _LazyPositions:
     def _lines(self) -> list[int] | None:
         import libcst as cst
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                tree = ast.parse(self.source)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-        body = iter(tree.body)
+        statements = self.statements
+        if statements is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    statements = ast.parse(self.source).body
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return None
+        body = iter(statements)
         starts = []
         try:
             for stmt in self.module.body:
@@ -442,8 +455,10 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     # Route files are read whole: decorators and urlpatterns hold none of the triggers.
     # Route files are read whole; a file that is only a script keeps its ``__main__`` check.
     whole = routes and _py_routes.wanted_whole(text)
-    source = reduce_source(text, tree, extra_hosts, keep=("__main__",) if routes else ()) \
-        if tree is not None and not whole else text
+    statements = tree.body if tree is not None else None
+    source = text
+    if tree is not None and not whole:
+        source, statements = _reduce(text, tree, extra_hosts, keep=("__main__",) if routes else ())
 
     import libcst as cst  # lazy: about 0.4 s, paid only by trees with Python worth parsing
 
@@ -460,7 +475,7 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             pending, imports, hints = collect(module, path, options.extra_local_hosts, source)
             if not pending and not routes:
                 return FileFacts(path, imports=tuple(imports))
-            positions = _LazyPositions(module, source)
+            positions = _LazyPositions(module, source, statements)
             route_facts = _py_routes.extract_routes(module, path, positions) if routes else []
             if not pending and not route_facts:
                 return FileFacts(path, imports=tuple(imports))

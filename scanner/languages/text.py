@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import re2
+
 from .. import lexicon
 from ..facts import FileFacts, Hotspot, Span
 
@@ -28,6 +30,19 @@ _IMAGE_CONTEXT = re.compile(
     re.MULTILINE)  # case matters: prose says "From here", Python "from math import"
 _REGISTRY_IMAGE = re.compile(r"""(?<![\w./@:=-])((?:[a-z0-9.-]+(?::\d+)?/)+[a-z0-9._-]+:[\w][\w.-]{0,127})(?![\w/:@-])""")
 _TRAILING = ".,:;!?)"
+
+
+_LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
+#: What every fact needs somewhere in the file, as one RE2 pass: a local host (URLs), an image
+#: context (``FROM``, ``docker``, ``image:``), or the tail of a registry image (``org/app:tag``).
+_MAY_HOLD = re2.compile(rb"FROM|docker|image:|[a-z0-9._-]/[a-z0-9._-]+:[A-Za-z0-9_]")
+
+
+def may_have_facts(path: str, data: bytes, options) -> bool:
+    """The engine's pre-filter: False when no line of ``data`` can give a hotspot."""
+    extra = getattr(options, "extra_local_hosts", frozenset())
+    return any(t in data for t in _LOCAL_TRIGGERS) or any(h.encode() in data for h in extra) \
+        or _MAY_HOLD.search(data) is not None
 
 
 def extract(path: str, text: str, options) -> FileFacts:
