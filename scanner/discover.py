@@ -2,7 +2,7 @@
 
 Git's view of the tree decides what is scanned: ``.gitignore`` at every level and
 ``.git/info/exclude`` (pathspec's git-style matching, deeper files overriding shallower ones),
-then the default excludes (dependencies, build output, minified bundles) and the user's
+asked only about directories and files some frontend reads, then the default excludes (dependencies, build output, minified bundles) and the user's
 ``exclude``. Symlinks are never followed, not even to read an ignore file: git stores them as
 links, and following one could leave the root or loop. Every skipped file gets a ``Diagnostic``
 except the default excludes, which are counted in ``Discovery.excluded``. File names that are not
@@ -17,6 +17,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 import fnmatch
+from functools import lru_cache
 from pathlib import Path
 
 import pathspec
@@ -93,7 +94,7 @@ class Discovery:
     files: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     excluded: int = 0  # files and directories skipped by the default excludes
-    ignored: int = 0  # files and directories skipped by .gitignore or the user's exclude
+    ignored: int = 0  # directories, and files a frontend reads, skipped by .gitignore or the user's exclude
 
 
 def classify_kind(path: str) -> str | None:
@@ -123,8 +124,8 @@ def _suffix(name: str) -> str:
 
 def classify_role(path: str, kind: str) -> str:
     """source, test, docs, script, infra or dev, from path conventions alone."""
-    *dirs, base = path.split("/")
-    parts = [s.lower() for s in dirs]
+    directory, _, base = path.rpartition("/")
+    in_test, in_docs, in_infra, in_script = _directory_roles(directory)
     name = base.lower()
     suffix = _suffix(name)
     stem_parts = name.split(".")
@@ -138,19 +139,30 @@ def classify_role(path: str, kind: str) -> str:
         return "dev"
     if _TEST_CONFIG.match(name):
         return "test"
-    if any(part in _TEST_DIRS for part in parts) or any(s in {"test", "spec", "e2e", "cy", "stories", "story"} for s in stem_parts[1:-1]) \
+    if in_test or not _TEST_STEMS.isdisjoint(stem_parts[1:-1]) \
             or (kind == "python" and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")):
         return "test"
-    if suffix in _DOC_SUFFIXES or any(part in _DOCS_DIRS for part in parts):
+    if suffix in _DOC_SUFFIXES or in_docs:
         return "docs"
-    if any(s in {"dev", "development", "local"} for s in stem_parts[1:-1]):
+    if not _DEV_STEMS.isdisjoint(stem_parts[1:-1]):
         return "dev"
-    if kind in {"dockerfile", "compose"} or any(part in _INFRA_DIRS for part in parts):
+    if kind in {"dockerfile", "compose"} or in_infra:
         return "infra"
-    if any(part in _SCRIPT_DIRS for part in parts) or suffix in {".sh", ".bash", ".zsh", ".ps1"} \
-            or base in TEXT_NAMES:
+    if in_script or suffix in {".sh", ".bash", ".zsh", ".ps1"} or base in TEXT_NAMES:
         return "script"
     return "source"
+
+
+_TEST_STEMS = frozenset({"test", "spec", "e2e", "cy", "stories", "story"})
+_DEV_STEMS = frozenset({"dev", "development", "local"})
+
+
+@lru_cache(maxsize=4096)
+def _directory_roles(directory: str) -> tuple[bool, bool, bool, bool]:
+    """Whether a directory path lies under test, docs, infra or script directories (once per directory)."""
+    parts = {s.lower() for s in directory.split("/")} if directory else set()
+    return (not _TEST_DIRS.isdisjoint(parts), not _DOCS_DIRS.isdisjoint(parts),
+            not _INFRA_DIRS.isdisjoint(parts), not _SCRIPT_DIRS.isdisjoint(parts))
 
 
 def env_file_scope(name: str) -> str | None:
@@ -306,46 +318,60 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
     if depth > MAX_DIR_DEPTH:
         out.diagnostics.append(Diagnostic(rel_dir, "too-deep", f"skipped: directories nested over {MAX_DIR_DEPTH} levels"))
         return
-    gitignore = os.path.join(abs_dir, ".gitignore")
-    if _regular_below(abs_dir, (".gitignore",)):
-        spec = _read_spec(gitignore, f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", out)
-        if spec:
-            stack = stack.push(rel_dir, spec)
     try:
         entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
     except OSError as exc:
         out.diagnostics.append(Diagnostic(rel_dir or ".", "unreadable", f"cannot list directory: {exc.strerror}"))
         return
+    # The directory's own .gitignore, when it is a regular file (the listing says so without a
+    # system call; a symlinked .gitignore is not followed).
+    if any(e.name == ".gitignore" and e.is_file(follow_symlinks=False) for e in entries):
+        spec = _read_spec(os.path.join(abs_dir, ".gitignore"), f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", out)
+        if spec:
+            stack = stack.push(rel_dir, spec)
+    excluded_dirs = DEFAULT_EXCLUDED_DIRS if config.default_excludes else VCS_DIRS
     for entry in entries:
         name = display_name(entry.name)
         rel = f"{rel_dir}/{name}" if rel_dir else name
+        # File types come from the listing (d_type); only files worth scanning are stat'ed.
+        try:
+            is_link = entry.is_symlink()
+            is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+        except OSError as exc:
+            out.diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
+            continue
+        if is_link:
+            out.diagnostics.append(symlink_diagnostic(entry.path, rel, root_real))
+            continue
+        if is_dir:
+            if entry.name in excluded_dirs:
+                out.excluded += 1
+            elif stack.ignored(rel, True) or (user_spec and user_spec.check_file(rel + "/").include):
+                out.ignored += 1
+            else:
+                _walk(entry.path, rel, stack, user_spec, config, out, root_real, depth + 1)
+            continue
+        kind = classify_kind(rel)
+        if kind is None:
+            continue  # no frontend reads it: neither ignore rules nor its metadata matter
+        if stack.ignored(rel, False) or (user_spec and user_spec.check_file(rel).include):
+            out.ignored += 1
+            continue
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError as exc:
             out.diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
             continue
-        if stat.S_ISLNK(st.st_mode):
+        if stat.S_ISLNK(st.st_mode):  # replaced by a link since the listing
             out.diagnostics.append(symlink_diagnostic(entry.path, rel, root_real))
             continue
-        is_dir = stat.S_ISDIR(st.st_mode)
-        if is_dir and entry.name in (DEFAULT_EXCLUDED_DIRS if config.default_excludes else VCS_DIRS):
-            out.excluded += 1
-            continue
-        if stack.ignored(rel, is_dir) or (user_spec and user_spec.check_file(rel + "/" if is_dir else rel).include):
-            out.ignored += 1
-            continue
-        if is_dir:
-            _walk(entry.path, rel, stack, user_spec, config, out, root_real, depth + 1)
-            continue
+        if stat.S_ISDIR(st.st_mode):
+            continue  # replaced by a directory since the listing: gone from this scan
         if not stat.S_ISREG(st.st_mode):
-            if classify_kind(rel) is not None:
-                out.diagnostics.append(Diagnostic(rel, "special-file", "skipped: not a regular file (a FIFO, socket or device)"))
+            out.diagnostics.append(Diagnostic(rel, "special-file", "skipped: not a regular file (a FIFO, socket or device)"))
             continue
         if config.default_excludes and _EXCLUDED_FILES.match(entry.name):
             out.excluded += 1
-            continue
-        kind = classify_kind(rel)
-        if kind is None:
             continue
         if st.st_size > config.max_file_size:
             out.diagnostics.append(Diagnostic(

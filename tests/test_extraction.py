@@ -19,7 +19,7 @@ from scanner.config import Config
 from scanner.engine import scan
 from scanner.extraction import extract_all
 from scanner.discover import discover
-from scanner.languages import ExtractOptions, may_have_facts
+from scanner.languages import ExtractOptions, extract_bytes, may_have_facts
 from scanner.report import renderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ TS = ExtractOptions("typescript")
     'if (isCI) { run(); }',
     'if (IS_PREVIEW) run();',
     'if (settings.debugMode) run();',
-    'if (x.kind === "production") run();',
+    'if (x.environment === "production") run();',
     'switch (stage) { case "qa": break; }',
     'const baseImage = "node:latest";',
     'if (req.headers["x-api-key"] === "dev-key") next();',
@@ -121,6 +121,17 @@ TS = ExtractOptions("typescript")
 ])
 def test_prefilter_keeps_files_with_triggers(source: str) -> None:
     assert may_have_facts("src/a.ts", source.encode(), TS)
+    assert extract_bytes("src/a.ts", source.encode(), TS).facts  # each case is a real trigger
+
+
+@pytest.mark.parametrize("source", [
+    'app.get("/seed-demo", (req, res) => res.json(seed()));',
+    'const r = Router(); export default r;',
+    'this.server.post("/internal/reset", handler);',
+    'import type { Request, Response } from "express"; export const h = (req: Request) => req.body;',
+])
+def test_prefilter_keeps_route_files(source: str) -> None:
+    assert may_have_facts("src/a.ts", source.encode(), TS)
 
 
 @pytest.mark.parametrize("source", [
@@ -128,6 +139,11 @@ def test_prefilter_keeps_files_with_triggers(source: str) -> None:
     'const latest = items.at(-1); if (latest.contest) render(latest);',
     'const keys = Object.keys(map); if (keys.length === 0) return;',
     'import { Button } from "./button"; export const App = () => <Button label="Save" />;',
+    # words of environment names inside other names, and look-alikes of route registrations
+    'await sendTestEmail(user); const preview = renderPreview(doc);',
+    'const v = cache.get(key); seen.delete(key); emitter.on("done", stop);',
+    'const router = useRouter(); router.push("/home");',
+    'if (token.length === 0) return; const mode = "dark";',
 ])
 def test_prefilter_skips_files_without_triggers(source: str) -> None:
     assert not may_have_facts("src/a.ts", source.encode(), TS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import textwrap
 
 import pytest
@@ -763,6 +765,44 @@ def test_prefilter_skips_files_without_triggers():
     assert frontend.could_have_facts("x = 'http://127.0.0.1'\n")
 
 
+@pytest.mark.parametrize("src", [
+    # an environment word inside other names: a mock argument, a time zone, a helper module
+    "def test_notify(self, mock_post):\n    mock_post.return_value.status_code = 200\n",
+    'ZONES = {"MST7MDT": "America/Denver"}\n',
+    "from app.testing_utils import make_user\nuser = make_user(name='Devon')\n",
+    # a settings object named only by the test decorator that overrides it
+    "@override_settings(SITE_NAME='x')\ndef test_title(self):\n    assert True\n",
+])
+def test_prefilter_skips_look_alikes(src):
+    assert not frontend.could_have_facts(src)
+
+
+@pytest.mark.parametrize("src", [
+    "if DEBUG:\n    run()\n",
+    "if app.debug:\n    run()\n",
+    "if IS_PROD:\n    run()\n",
+    "if settings.SITE_ROOT:\n    run()\n",
+    'if env == "qa":\n    run()\n',
+    "MODE = load()\n",
+])
+def test_prefilter_keeps_subjects(src):
+    assert frontend.could_have_facts(src)
+
+
+def test_names_defined_from_the_environment_keep_their_uses():
+    # ``envint`` reads os.environ, LIMIT comes from it, and the branch on LIMIT is kept.
+    src = ('import os\ndef envint(name, default):\n    return int(os.getenv(name, default))\n'
+           'LIMIT = envint("LIMIT", "10")\nif LIMIT and LIMIT > 5:\n    MAX = LIMIT\n')
+    assert frontend.reduce_source(src, ast.parse(src)) == src
+
+
+def test_names_imported_from_settings_keep_their_uses():
+    src = ("from app.settings import SYNC_TIMEOUT\nfrom app.helpers import build\n"
+           "def call():\n    return build(timeout=SYNC_TIMEOUT)\ndef other():\n    return 1\n")
+    reduced = frontend.reduce_source(src, ast.parse(src))
+    assert "timeout=SYNC_TIMEOUT" in reduced and "return 1" not in reduced
+
+
 def test_prefilter_skips_parse(monkeypatch):
     monkeypatch.setattr(frontend, "nesting_problem", lambda text: pytest.fail("parsed"))
     assert scan("def add(a, b):\n    return a + b\n") == FileFacts("app/main.py")
@@ -778,6 +818,12 @@ def test_python2_is_a_parse_error():
 def test_syntax_error_is_a_parse_error():
     (code, message), = scan('import os\nX = os.getenv("A"\n\ndef f(:\n    pass\n').diagnostics
     assert code == "parse-error" and "line" in message
+
+
+def test_python_314_except_without_parentheses_still_parses():
+    # ``except A, B:`` is Python 2 to ``ast`` before 3.14, and valid again in 3.14 (PEP 758).
+    src = 'import os\ntry:\n    pass\nexcept ValueError, TypeError:\n    pass\nA = os.getenv("A", "1")\n'
+    assert reads(src) == [("A", "1", "os.getenv", False)]
 
 
 def test_newer_syntax_still_parses():
@@ -985,3 +1031,71 @@ def test_any_text_gives_facts_or_a_diagnostic(text: str) -> None:
         assert fact.span.line >= 1 and fact.span.column >= 1
         assert (fact.span.end_line, fact.span.end_column) >= (fact.span.line, fact.span.column)
     assert all(code in {"parse-error", "too-deep"} for code, _ in result.diagnostics)
+
+
+# --------------------------------------------------------------------------- positions
+
+POSITIONS_SRC = '''import os
+
+@app.get("/seed-demo")
+@requires_admin
+def seed(request, name: str = "x") -> dict:
+    if os.getenv("APP_ENV") == "dev":
+        return {"a": [1, 2, (3, 4)]}
+    return {}
+
+
+class View(LoginRequiredMixin, TemplateView):
+    permission_classes = [IsAdminUser]
+
+    async def get(self, request):
+        value = settings.DEBUG and not settings.TESTING
+        return value
+'''
+
+
+def test_positions_stopped_early_match_a_full_pass():
+    # Nodes asked for one at a time (generation stops at each, and the interrupted ancestors'
+    # positions must not be kept) and in groups get exactly the positions libcst's own provider
+    # computes for the whole module.
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = cst.parse_module(POSITIONS_SRC)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    def nodes_of(stmt) -> list:
+        found: list = []
+
+        class Collect(cst.CSTVisitor):
+            def on_visit(self, node):
+                found.append(node)
+                return True
+
+        stmt.visit(Collect())
+        return [n for n in found if n in expected]
+
+    for order in (list, lambda ns: list(reversed(ns))):
+        positions = frontend._LazyPositions(module, POSITIONS_SRC)
+        for stmt in module.body:
+            positions.enter(stmt)
+            for node in order(nodes_of(stmt)):
+                assert positions[node] == expected[node]
+        assert positions.partial  # some statements were stopped early
+    grouped = frontend._LazyPositions(module, POSITIONS_SRC)
+    for index, stmt in enumerate(module.body):
+        grouped.ensure(index, set(nodes_of(stmt)[1:4]))
+    assert all(grouped[n] == expected[n] for stmt in module.body for n in nodes_of(stmt))
+
+
+def test_positions_of_nodes_a_stopped_run_interrupted_are_not_kept():
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = cst.parse_module(POSITIONS_SRC)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    (boolean,) = [n for n in expected if isinstance(n, cst.BooleanOperation)]
+    positions = frontend._LazyPositions(module, POSITIONS_SRC)
+    positions.enter(module.body[-1])
+    assert positions[boolean.left] == expected[boolean.left]  # stops inside `boolean`
+    assert positions[boolean] == expected[boolean]

@@ -95,6 +95,11 @@ def test_image_defaults_scripts_and_env_sources() -> None:
     assert [f.export for f in facts("export default wrap(process.env);") if isinstance(f, EnvSource)] == ["default"]
 
 
+def test_image_constants_hold_strings_not_numbers() -> None:
+    src = 'const BASE_IMAGE = "node:20-alpine";\nconst MAX_ARR_IMG = 2000;\nexport { BASE_IMAGE, MAX_ARR_IMG };'
+    assert [f.image for f in facts(src) if isinstance(f, ImageRef)] == ["node:20-alpine"]
+
+
 def test_columns_count_code_points() -> None:
     (read,) = [f for f in facts('const é = "ü"; x = process.env.A;') if isinstance(f, EnvRead)]
     assert read.span.column == 20

@@ -309,7 +309,10 @@ class _Walker:
     def block(self, body: Iterable[cst.CSTNode], conds: tuple[Condition, ...], owner: str | None = None) -> None:
         """Walk statements; ``owner`` is the class whose body this is (methods), else None."""
         extra: tuple[Condition, ...] = ()
+        enter = getattr(self.positions, "enter", None)  # where spans are wanted next (python._LazyPositions)
         for stmt in body:
+            if enter is not None:
+                enter(stmt)
             here = conds + extra
             if isinstance(stmt, cst.If):
                 if _is_main_check(stmt.test):

@@ -11,6 +11,8 @@ far as this file knows it), ``Mount`` facts (``app.use("/home", homeRouter)``, `
 from __future__ import annotations
 
 import re
+
+import re2
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,12 +22,13 @@ from ..facts import Condition, GuardDef, Mount, Route
 from . import _js_effects as effects
 from . import _ts_depth
 
-#: Bytes that a file registering routes contains; files without any skip this pass.
-ROUTE_TRIGGERS = (b"Router", b"router", b"express", b"fastify", b"Fastify", b"Hono", b"@Controller", b"@Module",
-                  b"setGlobalPrefix", b"export {", b".get(", b".post(", b".put(", b".patch(", b".delete(", b".all(",
-                  b".route(", b".use(", b".register(", b".on(",
-                  # middleware and guard definitions (GuardDef), judged by their bodies
-                  b"next()", b"next();", b"isAdmin")
+#: Bytes that make a file worth the route pass whatever else it holds: NestJS decorators and
+#: prefixes, re-exports (mount chains through index files), server frameworks (their imports mark
+#: middleware files), middleware and guard definitions (GuardDef), judged by their bodies.
+ROUTE_MARKS = (b"@Controller", b"@Module", b"setGlobalPrefix", b"export {", b"express", b"fastify", b"Fastify",
+               b"Hono", b"next()", b"next();", b"isAdmin")
+#: Method calls that register routes or mount routers: ``app.get(``, ``router.use(``, ``fastify.register(``.
+REGISTRATIONS = (b"get", b"post", b"put", b"patch", b"delete", b"all", b"route", b"use", b"register", b"on")
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "head", "options", "all"})
 NEST_METHODS = {"Get": "GET", "Post": "POST", "Put": "PUT", "Patch": "PATCH", "Delete": "DELETE", "All": "ANY",
@@ -62,14 +65,48 @@ def _query(tsx: bool):
     return Query(_language(tsx), source)
 
 
-_TRIGGER_RE = re.compile(b"|".join(re.escape(t) for t in ROUTE_TRIGGERS))
+_MARK_RE = re2.compile(b"|".join(re.escape(t) for t in ROUTE_MARKS))
+_REGISTRATION_RE = re2.compile(rb"\.(?:" + b"|".join(REGISTRATIONS) + rb")\(")
 #: Bytes a function body must contain to be worth judging as a guard (environment, role, middleware).
 _GUARD_BODY = re.compile(rb"env|Env|ENV|isProd|isDev|config|Config|settings|admin|Admin|role|Role|next|Staff|staff")
 
 
 def wanted(path: str, src: bytes) -> bool:
-    """Whether a file may register routes (checked before parsing)."""
-    return next_route(path) is not None or _TRIGGER_RE.search(src) is not None
+    """Whether a file may register routes (checked before parsing).
+
+    The bytes test stands for what ``router_of`` accepts after the parse: a file that names a
+    router factory or type as a word (``Router``, ``Hono``, ``FastifyInstance``), or that calls a
+    registration method on a receiver named like a router (``app``, ``apiRouter``, ``this.server``).
+    A ``map.get(``, ``axios.post(`` or Vue's ``router.push(`` alone is no route.
+    """
+    if next_route(path) is not None or _MARK_RE.search(src) is not None or _ROUTER_WORDS_RE.search(src) is not None:
+        return True
+    return any(_router_receiver(_receiver_before(src, m.start())) for m in _REGISTRATION_RE.finditer(src))
+
+
+#: Router factories and router types (``ROUTER_FACTORIES``, ``ROUTER_TYPES``) as whole words.
+_ROUTER_WORDS_RE = re2.compile(rb"(?:\A|[^A-Za-z0-9_$])(?:" + b"|".join(sorted(
+    {re.escape(n.rsplit(".", 1)[-1].encode()) for n in ROUTER_FACTORIES} | {re.escape(t.encode()) for t in ROUTER_TYPES},
+    key=len, reverse=True)) + rb")(?:[^A-Za-z0-9_$]|\z)")
+
+
+def _receiver_before(src: bytes, dot: int) -> str:
+    """The identifier just before the ``.`` at ``dot`` (whitespace and line breaks skipped)."""
+    end = dot
+    while end > 0 and src[end - 1] in b" \t\r\n":
+        end -= 1
+    start = end
+    while start > 0 and (src[start - 1] in _IDENT_BYTES):
+        start -= 1
+    return src[start:end].decode("ascii", errors="replace")
+
+
+_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
+def _router_receiver(name: str) -> bool:
+    return bool(name) and name not in CLIENT_NAMES and (
+        name in ROUTER_NAMES or name in ROUTER_PARAM_NAMES or _router_name(name))
 
 
 def next_route(path: str) -> tuple[str, str] | None:

@@ -27,24 +27,25 @@ import sys
 import tokenize
 import warnings
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Iterator
 
 from .. import lexicon
 from ..facts import FileFacts, Span
-from . import ExtractOptions, _py_routes
+from . import ExtractOptions, _prefilter, _py_routes
 
 #: Lower-case substrings a statement must contain for a fact to be possible in it: env APIs and
-#: config libraries, environment and debug subjects, image names, local-endpoint triggers.
+#: config libraries, quoted environment names (compared values), image names, local endpoints.
 TRIGGERS = (
-    "environ", "getenv", "decouple", "database_url", "settings", "env", "debug", "production", "is_prod", "isprod",
-    "prod_", '"prod"', "'prod'", "development", "is_dev", "isdev", "_dev", "dev_", '"dev"', "'dev'",
-    "staging", "stage", "is_local", "_local", "local_", '"local"', "'local'", "testing", "is_test",
-    '"test"', "'test'", "demo", "use_mock", "mock_", "_mock", "is_mock", "image", "img",
+    "environ", "getenv", "dotenv", "decouple", "database_url", "image", "img",
+    *(f"{q}{name}{q}" for name in sorted(lexicon.ENVIRONMENT_NAMES) for q in "\"'"),
     *lexicon.LOCAL_TRIGGERS,
 )
 #: Secret words, which need a comparison beside them (a literal credential compare).
 SECRET_TRIGGERS = ("token", "secret", "passw", "credential", "api_key", "apikey", "_key", "-key")
 COMPARE_TRIGGERS = ("==", "!=", "compare_digest", " in (", " in [", " in {")
+#: Words of a module name whose imported names are configuration (``from app.settings import X``).
+_CONFIG_MODULE_WORDS = frozenset({"settings", "config", "conf", "configuration", "env", "environment"})
 #: Deepest syntax tree (``ast`` levels) handed to libcst. Real code stays under 30.
 MAX_DEPTH = 100
 #: Deepest bracket nesting accepted when ``ast`` cannot judge a file (newer syntax, Python 2).
@@ -58,16 +59,28 @@ _COMPOUND = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Fo
              getattr(ast, "Match", ast.If))
 
 
-def _hits(low: str, names: frozenset[str] | set[str] = frozenset(),
+def _hits(text: str, names: frozenset[str] | set[str] = frozenset(),
           extra_hosts: frozenset[str] = frozenset()) -> bool:
-    return any(t in low for t in TRIGGERS) or any(h in low for h in extra_hosts) \
-        or any(n in low for n in names) \
-        or any(t in low for t in SECRET_TRIGGERS) and any(c in low for c in COMPARE_TRIGGERS)
+    """Whether ``text`` (a file or one statement) may hold a fact.
+
+    Substrings for what is spelled one way (``os.environ``, ``getenv``, ``"production"``), and
+    whole identifiers judged by ``lexicon`` for names (``_prefilter``): ``DEBUG``, ``IS_PROD``,
+    ``app_env`` and ``use_mock`` count; ``mock_post``, ``Denver`` and ``testing_utils`` do not.
+    A settings object counts when it is used, not when only ``override_settings`` names it.
+    """
+    low = text.lower()
+    if any(t in low for t in TRIGGERS) or any(h in low for h in extra_hosts) or any(n in text for n in names):
+        return True
+    if low.count("settings") > low.count("override_settings"):
+        return True
+    if any(t in low for t in SECRET_TRIGGERS) and any(c in low for c in COMPARE_TRIGGERS):
+        return True
+    return _prefilter.has_environment_subject(text.encode("utf-8", "surrogatepass"))
 
 
 def could_have_facts(text: str, extra_hosts: frozenset[str] = frozenset()) -> bool:
     """The literal pre-filter: False when no trigger occurs anywhere in the text."""
-    return _hits(text.lower(), extra_hosts=frozenset(h.lower() for h in extra_hosts))
+    return _hits(text, extra_hosts=frozenset(h.lower() for h in extra_hosts))
 
 
 def _depth_problem(tree: ast.AST) -> str | None:
@@ -123,7 +136,10 @@ def _bracket_problem(text: str) -> str | None:
 
 def nesting_problem(text: str) -> str | None:
     """Why the file is too deep for libcst to parse safely, or None."""
-    return _guard(text)[0]
+    try:
+        return _guard(text)[0]
+    except _Python2:
+        return None
 
 
 def _guard(text: str) -> tuple[str | None, ast.Module | None]:
@@ -138,10 +154,27 @@ def _guard(text: str) -> tuple[str | None, ast.Module | None]:
             message = str(exc.msg)
             if "too many nested" in message or "too complex" in message:
                 return f"nesting too deep (line {exc.lineno}): {message}", None
+            if message.startswith(_PYTHON2_ERRORS):
+                raise _Python2(exc.lineno, message) from None
             return _bracket_problem(text), None
         except ValueError:  # NUL bytes: libcst will say where
             return None, None
     return _depth_problem(tree), tree
+
+
+#: How ``ast`` words syntax only Python 2 has (print and exec statements, ``0777``): libcst,
+#: which reads Python 3 only, would fail on it as well, after a parse that costs a hundred times
+#: more. Not ``except A, B:``, which Python 3.14 reads again (PEP 758), and libcst with it.
+_PYTHON2_ERRORS = ("Missing parentheses in call to", "leading zeros in decimal integer literals")
+
+
+class _Python2(Exception):
+    """Raised by ``_guard`` for a file ``ast`` reads as Python 2."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 def _start(node: ast.stmt) -> int:
@@ -167,24 +200,29 @@ def reduce_source(text: str, tree: ast.Module, extra_hosts: frozenset[str] = fro
     body = tree.body
 
     def segment(node: ast.stmt) -> str:
-        return "\n".join(lines[_start(node) - 1:node.end_lineno]).lower()
+        return "\n".join(lines[_start(node) - 1:node.end_lineno])
 
     def shares_line(nodes: list[ast.stmt], i: int) -> bool:
         return (i > 0 and nodes[i - 1].end_lineno == _start(nodes[i])) or (
             i + 1 < len(nodes) and _start(nodes[i + 1]) == nodes[i].end_lineno)
 
     # Names a triggered statement defines (env-bound globals, settings classes, accessors) make
-    # the statements that use them worth reading too.
+    # the statements that use them worth reading too, and so do names imported from a settings
+    # or config module. In source order, so that ``LIMIT = envint("LIMIT")`` after ``def envint``
+    # (which reads os.environ) counts, and so do the statements that use ``LIMIT``.
     names: set[str] = set()
     for node in body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
-                and _hits(segment(node), extra_hosts=extra_hosts):
+        if isinstance(node, ast.ImportFrom) and _CONFIG_MODULE_WORDS.intersection(
+                lexicon.words((node.module or "").rsplit(".", 1)[-1])):
+            names.update(alias.asname or alias.name for alias in node.names if len(alias.asname or alias.name) > 2)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and _hits(segment(node), names, extra_hosts):
             targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
             for target in targets:
                 if isinstance(target, ast.Name) and len(target.id) > 2:
-                    names.add(target.id.lower())
+                    names.add(target.id)
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                names.add(node.name.lower())
+                names.add(node.name)
     blank: list[tuple[int, int, int | None]] = []  # (first line, last line, indent for `pass`)
     for i, node in enumerate(body):
         if shares_line(body, i) or _kept_always(node):
@@ -237,23 +275,42 @@ def _positions(module):  # -> Mapping[CSTNode, CodeRange]
         return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
 
+class _Placed(Exception):
+    """Stops a statement's code generation once every wanted node is placed."""
+
+
 class _LazyPositions:
-    """Node positions, computed per top-level statement on demand.
+    """Node positions, computed per top-level statement on demand, and only as far as needed.
 
     ``PositionProvider`` generates the code of the whole module to place every node, which costs
     more than the parse. Here only the statements that hold a fact are generated, each starting
     at the line ``ast`` gives it (less its leading blank and comment lines, which libcst keeps
-    with the statement). A node not found among the statements done so far makes the following
-    statements be done in order; without ``ast`` line numbers the whole module is done at once.
+    with the statement), and generation stops as soon as the wanted nodes are placed: a route's
+    decorator or a guard's name sits at the top of a long function. A node is placed once its
+    own generation has finished, so what a stopped run leaves is exact; the enclosing nodes it
+    interrupted are dropped. A statement asked for again after ``MAX_PARTIAL`` stopped runs is
+    generated whole. A node whose statement is unknown makes the following statements be done
+    in order; without ``ast`` line numbers the whole module is done at once.
     """
+
+    MAX_PARTIAL = 2
 
     def __init__(self, module, source: str) -> None:
         self.module = module
         self.source = source
         self.starts: list[int] | None = None
         self.done: set[int] = set()
+        self.partial: dict[int, int] = {}  # statement index -> stopped runs so far
         self.provider = None
         self.computed: dict = {}
+        self.index_of = {id(stmt): i for i, stmt in enumerate(module.body)}
+        self.current: int | None = None  # the top-level statement a walker is in
+
+    def enter(self, stmt) -> None:
+        """A walker's note that it is inside ``stmt`` (only top-level statements count)."""
+        index = self.index_of.get(id(stmt))
+        if index is not None:
+            self.current = index
 
     def _lines(self) -> list[int] | None:
         import libcst as cst
@@ -277,33 +334,62 @@ class _LazyPositions:
             return None
         return None if next(body, None) is not None else starts
 
-    def ensure(self, index: int | None) -> None:
-        """Place the nodes of top-level statement ``index`` (all of them when line numbers fail)."""
+    def _prepare(self) -> bool:
+        """Line numbers of the statements; False when they are unknown (the module is done whole)."""
         if self.starts is None:
             self.starts = self._lines() or []
             if not self.starts:
                 self.computed = _positions(self.module)
                 self.done = set(range(len(self.module.body)))
-        if index is None or index < 0 or index in self.done:
+        return bool(self.starts)
+
+    def ensure(self, index: int | None, wanted=None) -> None:
+        """Place the nodes of top-level statement ``index``: all of them, or (``wanted``, a set of
+        nodes) as far as the last of those, when the statement has not been stopped too often."""
+        if not self._prepare() or index is None or index < 0 or index in self.done:
             return
         from libcst.metadata import PositionProvider
         from libcst.metadata.position_provider import PositionProvidingCodegenState
 
         if self.provider is None:
             self.provider = PositionProvider()
-            self.computed = self.provider._computed  # noqa: SLF001
-        state = PositionProvidingCodegenState(default_indent=self.module.default_indent,
-                                              default_newline=self.module.default_newline,
-                                              provider=self.provider)
+            self.provider._computed = self.computed  # noqa: SLF001
+        module = self.module
+        if wanted is not None:
+            wanted = {node for node in wanted if node not in self.computed}
+            if not wanted:
+                return
+        if wanted is not None and self.partial.get(index, 0) < self.MAX_PARTIAL:
+            self.partial[index] = self.partial.get(index, 0) + 1
+            # Positions go to a scratch provider first: a stopped run leaves wrong ones for the
+            # nodes it interrupted, and only finished nodes are copied to ``computed``.
+            state = _stopping_state()(default_indent=module.default_indent, default_newline=module.default_newline,
+                                      provider=PositionProvider())
+            state.placed, state.wanted = self.computed, wanted
+        else:
+            state = PositionProvidingCodegenState(default_indent=module.default_indent,
+                                                  default_newline=module.default_newline, provider=self.provider)
         state.line, state.column = self.starts[index], 0
-        self.module.body[index]._codegen(state)  # noqa: SLF001
+        try:
+            module.body[index]._codegen(state)  # noqa: SLF001
+        except Exception:
+            # Unwinding from _Placed runs libcst's position bookkeeping for the interrupted
+            # nodes, which may raise on the way (a KeyError for a child never placed).
+            if getattr(state, "stopped", False):
+                return
+            raise
         self.done.add(index)
 
     def __getitem__(self, node):
         found = self.computed.get(node)
         if found is not None:
             return found
-        self.ensure(None)
+        if self.current is not None:
+            self.ensure(self.current, {node})
+            found = self.computed.get(node)
+            if found is not None:
+                return found
+        self._prepare()
         for index in range(len(self.module.body)):
             if index not in self.done:
                 self.ensure(index)
@@ -313,12 +399,41 @@ class _LazyPositions:
         return self.computed[node]
 
 
+@lru_cache(maxsize=1)
+def _stopping_state():
+    """``PositionProvidingCodegenState`` that copies each finished node's position to ``placed``
+    and stops (``_Placed``) once every node of ``wanted`` is there. Made on first use: libcst is
+    imported lazily."""
+    from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+    class StoppingState(PositionProvidingCodegenState):
+        placed: dict
+        wanted: set
+        stopped = False
+
+        def after_codegen(self, node) -> None:
+            super().after_codegen(node)
+            self.placed[node] = self.provider._computed[node]  # noqa: SLF001
+            wanted = self.wanted
+            if node in wanted:
+                wanted.discard(node)
+                if not wanted:
+                    self.stopped = True
+                    raise _Placed
+
+    return StoppingState
+
+
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
     routes = _py_routes.wanted(text)
-    if not routes and not _hits(text.lower(), extra_hosts=extra_hosts):
+    if not routes and not _hits(text, extra_hosts=extra_hosts):
         return FileFacts(path)
-    problem, tree = _guard(text)
+    try:
+        problem, tree = _guard(text)
+    except _Python2 as exc:
+        return FileFacts(path, diagnostics=(("parse-error", (
+            f"cannot parse as Python 3 (line {exc.line}, Python 2 or invalid syntax): {exc.message}")),))
     if problem is not None:
         return FileFacts(path, diagnostics=(("too-deep", f"skipped: {problem}"),))
     # Route files are read whole: decorators and urlpatterns hold none of the triggers.
@@ -362,10 +477,25 @@ def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions,
         where = positions[node]
         return Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
+    # Each statement is generated once, as far as the last node wanted from it.
+    wanted: dict[int, set] = {}
+    for node, _kind, fields in pending:
+        index = hints.get(id(node))
+        if index is None:
+            continue
+        nodes = wanted.setdefault(index, set())
+        for item in (node, *(fields.get(k) for k in ("then_span", "else_span", "default_span"))):
+            if isinstance(item, Region):
+                nodes.update((item.first, item.last))
+            elif item is not None:
+                nodes.add(item)
+    for index in sorted(wanted):
+        positions.ensure(index, wanted[index])
+    positions.current = None
     facts = list(route_facts)
     seen = set(facts)
     for node, kind, fields in pending:
-        positions.ensure(hints.get(id(node)))
+        positions.current = hints.get(id(node))
         for key in ("then_span", "else_span", "default_span"):
             if key in fields:
                 fields[key] = span(fields[key])
@@ -382,7 +512,7 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     with, route files included, so a file it rejects would give no fact."""
     text = data.decode("utf-8", errors="replace")
     extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
-    return _py_routes.wanted(text) or _hits(text.lower(), extra_hosts=extra_hosts)
+    return _py_routes.wanted(text) or _hits(text, extra_hosts=extra_hosts)
 
 
 def warm(kind: str) -> None:

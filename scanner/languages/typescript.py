@@ -9,7 +9,7 @@ production and what that arm does. Nothing here knows about rules.
 from __future__ import annotations
 
 import posixpath
-import re
+import re2
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,21 +28,17 @@ from ..facts import (
 )
 from . import ExtractOptions
 from . import _js_effects as effects
-from . import _ts_depth, _ts_routes
+from . import _prefilter, _ts_depth, _ts_routes
 
 #: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
 _LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
-#: Last words of identifiers that matter on any line: ``nodeEnv``, ``APP_STAGE``, ``mode``, ``baseImage``.
-#: (One regex per word: a regex that starts with a literal is searched several times faster.)
-_LAST_WORDS = tuple(re.compile(w + rb"(?![a-z0-9_])") for w in (rb"env(?:ironment)?", rb"stage", rb"mode", rb"im(?:age|g)"))
-#: Last words of names that hold credentials (``lexicon.is_secret_name``), for literal compares.
-_SECRET_WORDS = tuple(re.compile(w + rb"(?![a-z0-9_])") for w in (
-    rb"pass(?:wd|word|phrase)?", rb"pwd", rb"secret", rb"token", rb"key", rb"credentials?", rb"jwt", rb"salt",
-    rb"pepper", rb"(?:api|private|access|secret|signing|encryption)[_-]?value"))
-#: Environment names and debug words as words of an identifier or a quoted value (``isCI``, ``"prod"``).
-_ENV_WORDS = re.compile("|".join(
-    f"{w.capitalize()}(?![a-z])|{w.upper()}(?![A-Za-z])|{w}(?![a-z])"
-    for w in sorted(lexicon.ENVIRONMENT_NAMES | {"debug", "mock"}, key=len, reverse=True)).encode())
+#: Last words of identifiers that matter on any line: ``nodeEnv``, ``env.X`` (an env object).
+_LAST_WORDS = re2.compile(rb"env(?:[^a-z0-9_]|\z)")
+#: A constant whose name ends in image, given a string: ``const baseImage = "node:latest"``.
+_IMAGE_CONST = re2.compile(rb"im(?:age|g)(?:\s*:\s*string)?\s*=\s*['\"`]")
+#: Last words of identifiers that hold an environment's name (``environment``, ``APP_STAGE``,
+#: ``mode``): they matter only beside an environment name to compare them with.
+_SUBJECT_WORDS = re2.compile(rb"(?:environment|stage|mode)(?:[^a-z0-9_]|\z)")
 
 
 def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
@@ -50,32 +46,33 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
 
     A literal pre-filter, cheapest and most telling tests first. What each test stands for:
     env access (``process.env``, ``import.meta.env``, ``Bun.env``, ``Deno.env``); local hosts in
-    strings; ``configService.get``; ``require.main === module``; identifiers whose last word is
-    env/environment/stage/mode/image; credential-named operands of a comparison; environment
-    names and debug words as words of an identifier or a string (flags, compared values). Words
-    are matched as ``lexicon.words`` splits them, so ``isTestRan`` counts and ``latest`` does not.
-    Route registrations: whatever ``_ts_routes.wanted`` accepts (the same test decides whether
-    routes are extracted). Config-object properties used in other files (``config.dbUrl``) are
-    the engine's second pass: they only matter when another file binds them. Not seen: a value
-    spelled with escapes or concatenation (``"pro" + "duction"``).
+    strings; ``configService.get("X")``; ``require.main === module``; identifiers whose last word
+    is env (an env object); a string given to a constant named like an image; identifiers whose last word is environment/stage/mode, beside
+    an environment name to compare them with; a credential's name in a file that compares with a
+    quoted literal; a flag's name (``isProd``, ``DEBUG``, ``USE_MOCK``: ``_prefilter`` judges whole
+    identifiers with ``lexicon``, so ``sendTestEmail`` and ``latest`` do not count). Route
+    registrations: whatever ``_ts_routes.wanted`` accepts (the same test decides whether routes
+    are extracted). Config-object properties used in other files (``config.dbUrl``) and branches
+    on imported flags are the engine's second pass: they only matter when another file binds
+    them. Not seen: a value spelled with escapes or concatenation (``"pro" + "duction"``).
     """
     if b"env" in data and (b"process" in data or b"meta" in data or b"Bun" in data or b"Deno" in data):
         return True
     if any(t in data for t in _LOCAL_TRIGGERS) or any(h.encode() in data for h in options.extra_local_hosts):
         return True
     low = data.lower()
-    if b"get" in data and b"config" in low:
+    if _prefilter.calls_config_get(data):
         return True
     if b"require" in data and b"main" in data and b"module" in data:
         return True
-    if any(rx.search(low) for rx in _LAST_WORDS):
+    if _LAST_WORDS.search(low) or _IMAGE_CONST.search(low):
         return True
-    if (b"==" in data or b"!=" in data) and (options.secret_name_patterns or any(rx.search(low) for rx in _SECRET_WORDS)):
+    if _SUBJECT_WORDS.search(low) and _prefilter.names_environment(data):
         return True
-    for m in _ENV_WORDS.finditer(data):
-        s = m.start()
-        if data[s] >= 0x61 and s > 0 and (0x41 <= data[s - 1] <= 0x5A or 0x61 <= data[s - 1] <= 0x7A):
-            continue  # a lowercase word inside another: "latest", "Xtest"
+    if _prefilter.compares_with_literal(data) and (
+            options.secret_name_patterns or _prefilter.has_secret_name(data)):
+        return True
+    if _prefilter.has_flag_name(data):
         return True
     return _ts_routes.wanted(path, data)
 
@@ -963,7 +960,8 @@ class _File:
     def _images_from_consts(self) -> None:
         for name, node in self.const_nodes.items():
             value = self.evaluate(node)
-            if value and lexicon.is_image_name(name) and node.start_byte not in self.consumed:
+            if value and node.type != "number" and lexicon.is_image_name(name) \
+                    and node.start_byte not in self.consumed:
                 parsed = lexicon.parse_image(value)
                 if parsed:
                     self.facts.append(ImageRef(self.span(node), value, *parsed, source="code"))
