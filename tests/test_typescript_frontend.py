@@ -121,3 +121,58 @@ def test_query_file_holds_exactly_its_named_queries() -> None:
     from scanner.languages import typescript
 
     assert sorted(typescript._query_sources()) == ["helpers", "main", "strings"]
+
+
+def test_config_service_get_needs_a_call_with_a_string_first() -> None:
+    assert reads('this.configService.get`DB_URL`') == []  # a tagged template, not a call
+    assert reads('this.configService.get(name, "x")') == []
+    assert reads('this.configService.getOrThrow("DB_URL")') == [("DB_URL", None, "ConfigService")]
+
+
+def test_syntax_past_the_depth_limit_is_not_judged_and_the_rest_is() -> None:
+    chain = "x = " + " ??\n".join(f"process.env.DEEP_{i}" for i in range(2000)) + ";\n"
+    src = chain + 'if (process.env.NODE_ENV === "development") { app.use(cors()); }\ny = process.env.AFTER ?? "z";\n'
+    result = extract_bytes("src/a.ts", src.encode(), ExtractOptions("typescript"))
+    assert result.diagnostics == (("js-too-deep", "read in part: syntax nested deeper than 500 levels (lines 1-1505) "
+                                   "was not judged; facts elsewhere were kept"),)
+    got = {(f.name, f.default) for f in result.facts if isinstance(f, EnvRead)}
+    assert ("AFTER", "z") in got and ("NODE_ENV", None) in got
+    assert ("DEEP_0", None) not in got  # the bottom of the chain, 2,000 levels down
+    assert [b.then_effects for b in result.facts if isinstance(b, EnvBranch)] == [("cors-open",)]
+
+
+def test_syntax_within_the_depth_limit_keeps_every_fact() -> None:
+    chain = "x = " + " ??\n".join(f"process.env.DEEP_{i}" for i in range(400)) + ' ?? "last";\n'
+    result = extract_bytes("src/a.ts", chain.encode(), ExtractOptions("typescript"))
+    assert result.diagnostics == ()
+    assert len([f for f in result.facts if isinstance(f, EnvRead)]) == 400
+
+
+def _depths(root):
+    """Every node with its depth below ``root``, by brute force."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        yield node, depth
+        stack.extend((c, depth + 1) for c in node.children)
+
+
+def test_deep_regions_hold_exactly_the_nodes_past_the_limit() -> None:
+    from scanner.languages import typescript
+    from scanner.languages._ts_depth import deep_regions
+
+    sources = ['const a = [[1, [2, [3]]], {b: {c: f(g(h(1)))}}];', 'x = a ?? b ?? c ?? d ?? e;',
+               'if (a) { if (b) { x(); } else if (c) { y(); } }\nconst z = 1;', 'type T = "a" | "b" | "c" | "d";']
+    for source in sources:
+        root = typescript._parser(False).parse(source.encode()).root_node
+        nodes = list(_depths(root))
+        for limit in range(1, max(d for _, d in nodes) + 2):
+            deep = deep_regions(root, limit)
+            too_deep = [n for n, d in nodes if d > limit]
+            assert (deep is not None) == bool(too_deep), (source, limit)
+            if deep is None:
+                continue
+            assert all(deep.inside(n) for n in too_deep), (source, limit)
+            for node, depth in nodes:  # what is judged holds nothing past the limit
+                if not deep.touches(node):
+                    assert all(depth + d <= limit for _, d in _depths(node)), (source, limit, node.type)

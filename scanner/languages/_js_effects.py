@@ -276,11 +276,14 @@ def following_if_exits(if_node) -> list:
     return out
 
 
-def _walk(nodes, limit: int = _MAX_ARM_NODES):
+def _walk(nodes, limit: int = _MAX_ARM_NODES, deep=None):
+    """Nodes of ``nodes``' subtrees, depth first, at most ``limit``; none inside ``deep`` (``_ts_depth``)."""
     stack = list(reversed(nodes))
     seen = 0
     while stack and seen < limit:
         node = stack.pop()
+        if deep is not None and deep.inside(node):
+            continue
         seen += 1
         yield node
         stack.extend(reversed(node.children))
@@ -314,7 +317,7 @@ def _is_secret_expr(f, node) -> bool:
 
 def has_secret_compare(f, cond) -> bool:
     """The condition compares a credential with something (``key === config.a2aAllowedKey``)."""
-    for node in _walk([cond], 400):
+    for node in _walk([cond], 400, f.deep):
         if node.type == "binary_expression" and node.child_by_field_name("operator").type in _EQ:
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if (_is_secret_expr(f, left) or _is_secret_expr(f, right)) and \
@@ -356,7 +359,7 @@ def _in_auth_middleware(f, node) -> bool:
         return False
     if set(lexicon.words(_function_name(f, fn))) & _AUTH_FUNCTION_WORDS:
         return True
-    for n in _walk([fn], 3000):
+    for n in _walk([fn], 3000, f.deep):
         if n.type == "number" and f.text(n) in _DENIAL_NUMBERS:
             return True
         if n.type in {"identifier", "property_identifier", "string_fragment"} and \
@@ -392,7 +395,7 @@ def effects_of(f, nodes: list) -> tuple[str, ...]:
             when_true, tag = PAIR_EFFECTS[key]
             if (stripped.type == "true") == when_true:
                 found.add(tag)
-    for node in _walk(nodes):
+    for node in _walk(nodes, deep=f.deep):
         t = node.type
         if t == "call_expression":
             _call_effects(f, node, found)
@@ -465,7 +468,7 @@ def _call_effects(f, node, found: set[str]) -> None:
 
 def summarise(f, nodes: list) -> str:
     """A few words on what an arm does: ``calls `app.use("/api/rivet")` ``."""
-    for node in _walk([n for n in nodes if n is not None], 600):
+    for node in _walk([n for n in nodes if n is not None], 600, f.deep):
         if node.type == "call_expression":
             fn = node.child_by_field_name("function")
             if fn is None:

@@ -20,6 +20,7 @@ from .. import guards as vocab
 from .. import lexicon
 from ..facts import Condition, GuardDef, Mount, Route
 from . import _js_effects as effects
+from . import _ts_depth
 
 #: Bytes that make a file worth the route pass whatever else it holds: NestJS decorators and
 #: prefixes, re-exports (mount chains through index files), server frameworks (their imports mark
@@ -134,13 +135,16 @@ def join_path(prefix: str, path: str) -> str:
 
 def extract_routes(f, tree, tsx: bool) -> None:
     """Append Route, Mount and GuardDef facts for one parsed file to ``f.facts``."""
-    from tree_sitter import QueryCursor
-
     captures: dict[str, list] = {}
     functions: dict[str, object] = {}
     routers: list[tuple[object, object]] = []
     exports: list = []
-    for _, match in QueryCursor(_query(tsx)).matches(tree.root_node):
+    deep = f.deep  # subtrees too deep to judge (_ts_depth)
+    for _, match in _ts_depth.cursor(_query(tsx)).matches(tree.root_node):
+        if deep is not None and any(deep.touches(n) for nodes in match.values() for n in nodes):
+            continue
+        if "call" in match and not _method_call(match["call"][0]):
+            continue
         if "function_name" in match:
             functions.setdefault(f.text(match["function_name"][0]), match["function"][0])
         elif "router_name" in match:
@@ -166,6 +170,13 @@ def extract_routes(f, tree, tsx: bool) -> None:
     r.next_routes(captures.get("export", ()))
     r.guard_defs()
     f.facts.extend(r.out)
+
+
+def _method_call(call) -> bool:
+    """``obj.method(args)``: a named method, called with parentheses (not a tagged template)."""
+    prop = call.child_by_field_name("function").child_by_field_name("property")
+    args = call.child_by_field_name("arguments")
+    return prop is not None and prop.type == "property_identifier" and args is not None and args.type == "arguments"
 
 
 class _Routes:

@@ -28,7 +28,7 @@ from ..facts import (
 )
 from . import ExtractOptions
 from . import _js_effects as effects
-from . import _prefilter, _ts_routes
+from . import _prefilter, _ts_depth, _ts_routes
 
 #: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
 _LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
@@ -82,6 +82,8 @@ _WRAPPER_FUNCTIONS = frozenset({"Number", "parseInt", "parseFloat", "String", "B
 _WRAPPER_METHODS = frozenset({"trim", "toLowerCase", "toUpperCase", "toString", "trimEnd", "trimStart", "valueOf"})
 _TRANSPARENT = frozenset({"parenthesized_expression", "as_expression", "non_null_expression",
                           "satisfies_expression", "type_assertion", "await_expression"})
+_LITERAL_TYPES = frozenset({"string", "template_string"})
+_EQUALITY = frozenset({"===", "==", "!==", "!="})
 _CONFIGISH_ROOTS = ("config", "settings", "env", "cfg", "conf", "options", "opts")
 _MAX_DEPTH = 64
 
@@ -113,16 +115,17 @@ def _query(tsx: bool, name: str):
     return Query(_language(tsx), _query_sources()[name])
 
 
-def _collect(tsx: bool, name: str, root) -> tuple[dict[str, list], dict[tuple[str, ...], list]]:
+def _collect(tsx: bool, name: str, root, deep: _ts_depth.Deep | None = None
+             ) -> tuple[dict[str, list], dict[tuple[str, ...], list]]:
     """Run one query: every named capture's nodes, in match order, and the multi-capture matches
     as aligned tuples keyed by their sorted capture names. (``matches`` order, not ``captures``:
-    the latter is not in document order.)"""
-    from tree_sitter import QueryCursor
-
+    the latter is not in document order.) A match with a node that touches ``deep`` is dropped."""
     captures: dict[str, list] = {}
     pairs: dict[tuple[str, ...], list] = {}
     keys: dict[int, tuple[str, ...]] = {}
-    for index, match in QueryCursor(_query(tsx, name)).matches(root):
+    for index, match in _ts_depth.cursor(_query(tsx, name)).matches(root):
+        if deep is not None and any(deep.touches(n) for nodes in match.values() for n in nodes):
+            continue
         key = keys.get(index)
         if key is None:
             key = keys[index] = tuple(sorted(k for k in match if not k.startswith("_")))
@@ -160,18 +163,21 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     tsx = options.kind != "typescript" or path.endswith(".tsx")
     tree = _parser(tsx).parse(src)
     root = tree.root_node
-    captures, pairs = _collect(tsx, "main", root)
+    deep = _ts_depth.deep_regions(root)  # judged nowhere: see _ts_depth
+    captures, pairs = _collect(tsx, "main", root, deep)
     if any(t in src for t in _LOCAL_TRIGGERS) or any(h.encode() in src for h in options.extra_local_hosts):
-        captures.update(_collect(tsx, "strings", root)[0])
-    f = _File(path, src, options)
-    f.run(captures, pairs, lambda name: _collect(tsx, name, root)[1])
+        captures.update(_collect(tsx, "strings", root, deep)[0])
+    f = _File(path, src, options, root, deep)
+    f.run(captures, pairs, lambda name: _collect(tsx, name, root, deep)[1])
     if routes:
         _ts_routes.extract_routes(f, tree, tsx)
-    diagnostics = ()
+    diagnostics = []
     if tree.root_node.has_error:
         line = _first_error_line(tree.root_node)
-        diagnostics = (("parse-error", f"syntax error near line {line}; facts from the readable parts were kept"),)
-    return FileFacts(path, tuple(f.facts), diagnostics, tuple(sorted(f.imports.items())))
+        diagnostics.append(("parse-error", f"syntax error near line {line}; facts from the readable parts were kept"))
+    if deep is not None:
+        diagnostics.append(("js-too-deep", deep.message()))
+    return FileFacts(path, tuple(f.facts), tuple(diagnostics), tuple(sorted(f.imports.items())))
 
 
 def _first_error_line(root) -> int:
@@ -188,10 +194,13 @@ def _first_error_line(root) -> int:
 class _File:
     """Per-file state while judging captures."""
 
-    def __init__(self, path: str, src: bytes, options: ExtractOptions) -> None:
+    def __init__(self, path: str, src: bytes, options: ExtractOptions, root=None,
+                 deep: _ts_depth.Deep | None = None) -> None:
         self.path = path
         self.src = src
         self.options = options
+        self.root = root  # the tree's root node (None: found by climbing)
+        self.deep = deep  # subtrees too deep to judge: no walk enters them
         self.facts: list = []
         self.imports: dict[str, str] = {}
         self.consts: dict[str, str] = {}  # const NAME = "literal"
@@ -453,12 +462,17 @@ class _File:
 
     def _alias_reads(self, alias: str, env_node, via: str):
         """``const env = process.env; env.PORT``: reads through an alias, found by a scoped walk."""
-        root = env_node
-        while root.parent is not None:
-            root = root.parent
+        root = self.root
+        if root is None:
+            root = env_node
+            while root.parent is not None:
+                root = root.parent
+        needle = alias.encode()
         stack = [root]
         while stack:
             node = stack.pop()
+            if self.deep is not None and self.deep.inside(node):
+                continue
             if node.type == "member_expression":
                 obj = node.child_by_field_name("object")
                 prop = node.child_by_field_name("property")
@@ -473,7 +487,7 @@ class _File:
                     if name:
                         yield node, name, via
                         continue
-            if node.end_byte - node.start_byte > 0 and alias.encode() in self.src[node.start_byte:node.end_byte]:
+            if node.end_byte - node.start_byte > 0 and self.src.find(needle, node.start_byte, node.end_byte) >= 0:
                 stack.extend(node.children)
 
     def _destructured(self, pattern, via: str):
@@ -559,11 +573,13 @@ class _File:
         """NestJS ``configService.get("X", default)`` / ``getOrThrow("X")``."""
         fn = call.child_by_field_name("function")
         prop = fn.child_by_field_name("property")
-        obj = fn.child_by_field_name("object")
-        if self.text(prop) not in {"get", "getOrThrow"} or "config" not in self.text(obj).lower():
+        if prop is None or prop.type != "property_identifier" or self.text(prop) not in {"get", "getOrThrow"}:
+            return  # the query captures every method call
+        arguments = call.child_by_field_name("arguments")
+        args = arguments.named_children if arguments is not None and arguments.type == "arguments" else []
+        if not args or args[0].type != "string" or "config" not in self.text(fn.child_by_field_name("object")).lower():
             return
-        args = call.child_by_field_name("arguments").named_children
-        name = self.evaluate(args[0]) if args else None
+        name = self.evaluate(args[0])
         if not name or not name.isupper() and "_" not in name:
             return
         default = self.evaluate(args[1]) if len(args) > 1 else None
@@ -910,8 +926,13 @@ class _File:
             self.facts.append(Literal(self.span(node), value, context, target))
         for node in captures.get("comparison", ()):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None or (left.type not in _LITERAL_TYPES and right.type not in _LITERAL_TYPES):
+                continue
+            op = node.child_by_field_name("operator")  # every binary expression is captured
+            if op is None or op.type not in _EQUALITY:
+                continue
             for lit, other in ((left, right), (right, left)):
-                if lit is None or other is None or lit.type not in {"string", "template_string"}:
+                if lit.type not in _LITERAL_TYPES:
                     continue
                 leaf = effects.leaf_name(self, other)
                 value = self.evaluate(lit)
