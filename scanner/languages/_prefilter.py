@@ -45,18 +45,23 @@ def identifier_at(data: bytes, start: int, end: int) -> str:
     return data[start:end].decode("ascii", errors="replace")
 
 
+def any_identifier(pattern, data: bytes, judge) -> bool:
+    """True when ``judge`` accepts the whole identifier around some match of ``pattern``
+    (each identifier judged once)."""
+    seen: set[str] = set()
+    for m in pattern.finditer(data):
+        name = identifier_at(data, m.start(), m.end())
+        if name not in seen:
+            seen.add(name)
+            if judge(name):
+                return True
+    return False
+
+
 def has_flag_name(data: bytes) -> bool:
     """True when some identifier names an environment flag or subject (``isProd``, ``DEBUG``,
     ``USE_MOCK``, ``nodeEnv``): what ``lexicon.is_environment_subject`` accepts."""
-    seen: set[str] = set()
-    for m in ENV_WORDS.finditer(data):
-        name = identifier_at(data, m.start(), m.end())
-        if name in seen:
-            continue
-        seen.add(name)
-        if lexicon.is_environment_subject(name):
-            return True
-    return False
+    return any_identifier(ENV_WORDS, data, lexicon.is_environment_subject)
 
 
 #: Candidates for an environment subject in any case: the ``ENV_WORDS`` and env/environment/stage.
@@ -69,16 +74,12 @@ def has_environment_subject(data: bytes) -> bool:
     ``MODE``, ``stage``, ``DEBUG``, ``app.debug``, ``is_prod``): what the Python visitor takes
     for a branch's subject. For snake_case code, where a lone ``env`` or ``stage`` is as telling
     as ``nodeEnv`` is in TypeScript."""
-    seen: set[str] = set()
-    for m in _SUBJECT_WORDS.finditer(data):
-        name = identifier_at(data, m.start(), m.end())
-        if name in seen:
-            continue
-        seen.add(name)
-        if lexicon.is_environment_subject(name) or lexicon.is_debug_variable(name) \
-                or lexicon.is_env_name_variable(name):
-            return True
-    return False
+    return any_identifier(_SUBJECT_WORDS, data, _is_python_subject)
+
+
+def _is_python_subject(name: str) -> bool:
+    return lexicon.is_environment_subject(name) or lexicon.is_debug_variable(name) \
+        or lexicon.is_env_name_variable(name)
 
 
 def names_environment(data: bytes) -> bool:
@@ -96,18 +97,9 @@ def names_environment(data: bytes) -> bool:
     return False
 
 
-
 def has_secret_name(data: bytes, extra: frozenset[str] = frozenset()) -> bool:
     """True when some identifier is a credential's name (``lexicon.is_secret_name``)."""
-    seen: set[str] = set()
-    for m in SECRET_WORDS.finditer(data):
-        name = identifier_at(data, m.start(), m.end())
-        if name in seen:
-            continue
-        seen.add(name)
-        if lexicon.is_secret_name(name, extra):
-            return True
-    return False
+    return any_identifier(SECRET_WORDS, data, lambda name: lexicon.is_secret_name(name, extra))
 
 
 def compares_with_literal(data: bytes) -> bool:
