@@ -118,6 +118,7 @@ TS = ExtractOptions("typescript")
     'const dbUrl = this.configService.get("DATABASE_URL");',
     'if (require.main === module) main();',
     'if (config.nodeEnv) start();',
+    'import env from "./env"; export const db = connect(env.DATABASE_URL);',
 ])
 def test_prefilter_keeps_files_with_triggers(source: str) -> None:
     assert may_have_facts("src/a.ts", source.encode(), TS)
@@ -144,6 +145,7 @@ def test_prefilter_keeps_route_files(source: str) -> None:
     'const v = cache.get(key); seen.delete(key); emitter.on("done", stop);',
     'const router = useRouter(); router.push("/home");',
     'if (token.length === 0) return; const mode = "dark";',
+    'const s = { environmentId: "env-1", file: ".env", dir: "deploy/env" };',
 ])
 def test_prefilter_skips_files_without_triggers(source: str) -> None:
     assert not may_have_facts("src/a.ts", source.encode(), TS)

@@ -82,6 +82,27 @@ def _is_python_subject(name: str) -> bool:
         or lexicon.is_env_name_variable(name)
 
 
+#: ``env`` in any case, not followed by a dash (``env-1``, ``env-file``).
+_ENV_END = re2.compile(rb"(?i:env)(?:[^A-Za-z0-9_$-]|\z)")
+
+
+def has_env_object(data: bytes) -> bool:
+    """True when an identifier ends in the word env (``env.X`` on an env object, ``nodeEnv``,
+    ``APP_ENV``), not in a file name or an id (``'.env'``, ``dev-env``, ``path/env``)."""
+    n = len(data)
+    for m in _ENV_END.finditer(data):
+        s, e = m.start(), m.start() + 3
+        while s > 0 and data[s - 1] in _IDENT:
+            s -= 1
+        before = data[s - 1] if s > 0 else 0
+        if before in b"-/" or (before == 0x2E and s > 1 and data[s - 2] in _QUOTES):
+            continue
+        words = lexicon.words(data[s:e].decode("ascii", errors="replace"))
+        if words and words[-1] == "env" and (e >= n or data[e] not in _IDENT):
+            return True
+    return False
+
+
 def names_environment(data: bytes) -> bool:
     """True when an environment name stands alone as a quoted value or a property, the forms a
     branch compares or tests: ``"production"``, ``'dev'``, ``Environment.PRODUCTION``,

@@ -32,8 +32,6 @@ from . import _prefilter, _ts_depth, _ts_routes
 
 #: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
 _LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
-#: Last words of identifiers that matter on any line: ``nodeEnv``, ``env.X`` (an env object).
-_LAST_WORDS = re2.compile(rb"env(?:[^a-z0-9_]|\z)")
 #: A constant whose name ends in image, given a string: ``const baseImage = "node:latest"``.
 _IMAGE_CONST = re2.compile(rb"im(?:age|g)(?:\s*:\s*string)?\s*=\s*['\"`]")
 #: Last words of identifiers that hold an environment's name (``environment``, ``APP_STAGE``,
@@ -65,7 +63,7 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
         return True
     if b"require" in data and b"main" in data and b"module" in data:
         return True
-    if _LAST_WORDS.search(low) or _IMAGE_CONST.search(low):
+    if _IMAGE_CONST.search(low) or _prefilter.has_env_object(data):
         return True
     if _SUBJECT_WORDS.search(low) and _prefilter.names_environment(data):
         return True
