@@ -270,6 +270,42 @@ _FLAG_PREFIXES = frozenset({"is", "in", "on", "running"})
 _FLAG_SUFFIXES = frozenset({"env", "environment", "mode", "build", "stage", "server"})
 
 
+#: Environment words that also name ordinary things: a link *preview*, a *demo* connector, a *live*
+#: stream, a *local* file, a payment *sandbox*, a *test* email. A flag built on one of them
+#: (``isPreview``, ``is_local``) is only an environment flag when it comes from the environment
+#: or from configuration, not by its name alone (``ambiguous_flag``).
+AMBIGUOUS_FLAG_WORDS = frozenset({"preview", "demo", "live", "local", "sandbox", "mock", "test", "testing"})
+
+
+@lru_cache(maxsize=8192)
+def ambiguous_flag(name: str) -> bool:
+    """True for a flag whose environment word is also an ordinary word: ``isPreview``,
+    ``is_local``, ``isDemo``, ``mockServer``; not ``isProduction``, ``DEBUG``, ``IS_STAGING``,
+    ``isLocalEnv`` or ``demoMode`` (the name says environment), and not ``IS_PREVIEW``: a
+    constant's name in capitals is how code spells an env switch."""
+    if flag_meaning(name) is None or name.strip("_").isupper():
+        return False
+    ws = list(words(name))
+    if ws[-1] in _ENVIRONMENT_SUFFIXES:
+        return False  # isLocalEnv, previewMode: the name says environment itself
+    while len(ws) > 1 and ws[-1] in _FLAG_SUFFIXES:
+        ws.pop()
+    return ws[-1] in AMBIGUOUS_FLAG_WORDS
+
+
+_ENVIRONMENT_SUFFIXES = frozenset({"env", "environment", "mode", "build", "stage"})
+
+#: Words of an object's name that make it configuration: ``config``, ``EnvSet``, ``appSettings``,
+#: ``useAppConfig()``, ``featureFlags``.
+CONFIG_OBJECT_WORDS = frozenset({"config", "configuration", "settings", "env", "environment", "cfg", "conf",
+                                 "flags", "features"})
+
+
+def is_config_object(name: str) -> bool:
+    """``config``, ``EnvSet``, ``useAppConfig``: a name whose words say it holds configuration."""
+    return bool(CONFIG_OBJECT_WORDS.intersection(words(name)))
+
+
 @lru_cache(maxsize=8192)
 def flag_meaning(name: str) -> str | None:
     """What a boolean flag's *truth* means: ``isProd`` gives production, ``isDev``/``DEBUG`` not.

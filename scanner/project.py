@@ -154,6 +154,9 @@ class Project:
             leaf = lexicon.ref_flag(branch.ref)
             if branch.op in {"truthy", "falsy"} and not lexicon.is_environment_subject(leaf):
                 return None
+            if branch.op in {"truthy", "falsy"} and "." in branch.ref and lexicon.ambiguous_flag(leaf) \
+                    and not _config_root(branch.ref):
+                return None  # this.isPreview, props.isDemo: a preview or a demo, not an environment
             return ResolvedBranch(branch, _arm(branch, leaf if branch.op in {"truthy", "falsy"} else None))
         derived_env = binding.op is not None and (
             lexicon.environment_of(binding.value or "") is not None or lexicon.is_env_name_variable(binding.name))
@@ -198,6 +201,11 @@ class Project:
     def subject_of(self, rb: ResolvedBranch) -> str:
         """A display name: the variable, else the unresolved reference."""
         return rb.branch.subject or rb.branch.ref or "?"
+
+
+def _config_root(ref: str) -> bool:
+    """``config.isPreview``, ``env.IS_DEMO``, ``settings.is_local``: a reference into configuration."""
+    return lexicon.is_config_object(ref.split(".", 1)[0].replace("()", ""))
 
 
 def _contains(outer: Span, inner: Span) -> bool:

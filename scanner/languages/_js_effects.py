@@ -182,9 +182,11 @@ def analyse_test(f, node, depth: int = 0) -> Atom | None:
             return Atom(subject, None, op, value, False)
         if text in f.env_locals:
             return _truthy(f.env_locals[text], None)
-        if text in f.imports or lexicon.is_environment_subject(text):
-            if lexicon.flag_meaning(text) or text in f.imports:
-                return Atom("", text, "truthy", None, False)
+        if text in f.imports:
+            return Atom("", text, "truthy", None, False)
+        if lexicon.flag_meaning(text) and (not lexicon.ambiguous_flag(text) or text in f.config_locals):
+            # by its name; ``isPreview`` (a link preview?) needs its value from the env or a config
+            return Atom("", text, "truthy", None, False)
         return None
     name = _env_read_name(f, node)
     if name:

@@ -892,6 +892,8 @@ class Collector(Walker):
             last = last[:-2]
             if not (owner and _is_config_owner(owner) and _is_flag(last)):
                 return []
+        if not owner and lexicon.ambiguous_flag(last) and last not in self.model.imports:
+            return []  # is_local = isinstance(storage, FileSystemStorage): a local file, not an environment
         if _is_flag(last) and (not owner or _is_config_owner(owner) or lexicon.is_debug_variable(last)
                                or lexicon.flag_meaning(last) == "production"):
             return [Cond(node, "", ref, "truthy", None)]

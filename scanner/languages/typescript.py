@@ -206,6 +206,7 @@ class _File:
         self.env_aliases: set[str] = set()  # const env = process.env
         self.env_locals: dict[str, str] = {}  # const nodeEnv = process.env.NODE_ENV ?? "development"
         self.flag_locals: dict[str, tuple[str, str, str | None]] = {}  # const isProd = NODE_ENV == production
+        self.config_locals: set[str] = set()  # names whose value comes from the environment or a config object
         self.helpers: dict[str, tuple[int, int | None]] = {}  # optional(name, fallback)
         self.consumed: set[int] = set()  # start bytes of literals already used as defaults
         self.fallback_var: str | None = None  # set by _climb: the variable a read falls back to
@@ -238,6 +239,13 @@ class _File:
         consts = sorted(pairs.get(("const_name", "const_value"), ()), key=lambda p: p[0].start_byte)
         for name_node, value_node in consts:
             self.const_nodes[self.text(name_node)] = value_node
+            if _from_configuration(self.text(value_node)):
+                self.config_locals.add(self.text(name_node))
+        for pattern, value_node in pairs.get(("destructure_pattern", "destructure_value"), ()):
+            if _from_configuration(self.text(value_node)):
+                self.config_locals.update(_pattern_names(self, pattern))
+            else:  # const { EnvSet: { values: { isIntegrationTest } } } = await import("./env-set")
+                self.config_locals.update(_names_under_config_keys(self, pattern))
         for _ in range(2):  # constants defined from constants
             for name_node, value_node in consts:
                 value = self.evaluate(value_node)
@@ -963,6 +971,53 @@ class _File:
                 parsed = lexicon.parse_image(value)
                 if parsed:
                     self.facts.append(ImageRef(self.span(node), value, *parsed, source="code"))
+
+
+def _from_configuration(value: str) -> bool:
+    """Whether an initializer reads the environment or a config object: ``yes(process.env.X)``,
+    ``EnvSet.values``, ``useAppConfig()``; not ``Boolean(req.query.preview)``."""
+    if "process.env" in value or "import.meta.env" in value or "Bun.env" in value or "Deno.env" in value:
+        return True
+    return lexicon.is_config_object(value.split(".", 1)[0].split("(", 1)[0].strip())
+
+
+def _pattern_names(f: _File, pattern, depth: int = 0) -> list[str]:
+    """Local names an object pattern binds: ``{ a, b: c, d = 1, e: { g } }`` gives a, c, d, g."""
+    names = []
+    if depth > 8:
+        return names
+    for child in pattern.named_children:
+        if child.type == "shorthand_property_identifier_pattern":
+            names.append(f.text(child))
+        elif child.type == "pair_pattern":
+            value = child.child_by_field_name("value")
+            if value is not None and value.type == "identifier":
+                names.append(f.text(value))
+            elif value is not None and value.type == "object_pattern":
+                names.extend(_pattern_names(f, value, depth + 1))
+        elif child.type == "object_assignment_pattern":
+            left = child.child_by_field_name("left")
+            if left is not None and left.type == "shorthand_property_identifier_pattern":
+                names.append(f.text(left))
+    return names
+
+
+def _names_under_config_keys(f: _File, pattern, depth: int = 0) -> list[str]:
+    """Names an object pattern binds below a key that names configuration (``EnvSet: {…}``)."""
+    names = []
+    if depth > 8:
+        return names
+    for child in pattern.named_children:
+        if child.type != "pair_pattern":
+            continue
+        key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
+        if key is None or value is None or value.type != "object_pattern":
+            continue
+        if lexicon.is_config_object(f.text(key)):
+            names.extend(_pattern_names(f, value))
+        else:
+            names.extend(_names_under_config_keys(f, value, depth + 1))
+    return names
 
 
 def _template_shape(f: _File, node) -> str | None:

@@ -76,6 +76,8 @@
   (#eq? @_require "require"))
 (lexical_declaration (variable_declarator name: (identifier) @const_name value: (_) @const_value))
 (variable_declaration (variable_declarator name: (identifier) @const_name value: (_) @const_value))
+; destructuring: const { isCloud, isIntegrationTest } = EnvSet.values (config flags by their source)
+(variable_declarator name: (object_pattern) @destructure_pattern value: (_) @destructure_value)
 
 ; uses of imported config objects: config.giteaUrl (judged in Python: root must be imported)
 (member_expression object: (identifier) @use_root) @use
