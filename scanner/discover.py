@@ -65,7 +65,16 @@ KIND_BY_SUFFIX = {
 
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "__test__", "spec", "specs", "e2e",
                         "__mocks__", "mocks", "fixtures", "__fixtures__", "testdata",
-                        "test-data", "cypress", "playwright", "testing"})
+                        "test-data", "cypress", "playwright", "testing", "integration-tests",
+                        "integration_tests", "e2e-tests", "test-utils", "test_utils", "testutils",
+                        "test-helpers", "test_helpers"})
+#: File stems of test doubles and helpers: ``mock.ts``, ``mocks.py``, ``test-utils.ts``.
+_TEST_FILE_STEMS = frozenset({"mock", "mocks", "mock-data", "mock_data", "test-utils", "test_utils",
+                              "testutils", "test-helpers", "test_helpers"})
+#: Words of a Python settings module for a non-production environment: Django's
+#: ``settings/local.py``, ``settings/ci.py``, ``local_settings.py``, ``settings_dev.py``.
+_DEV_SETTINGS_WORDS = frozenset({"local", "dev", "development", "test", "testing", "ci", "e2e"})
+_SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
 _DOCS_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "samples",
                         "website", "site"})
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "hack", "seeds", "seeders"})
@@ -139,12 +148,14 @@ def classify_role(path: str, kind: str) -> str:
         return "dev"
     if _TEST_CONFIG.match(name):
         return "test"
-    if in_test or not _TEST_STEMS.isdisjoint(stem_parts[1:-1]) \
+    if in_test or not _TEST_STEMS.isdisjoint(stem_parts[1:-1]) or stem_parts[0] in _TEST_FILE_STEMS \
             or (kind == "python" and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")):
         return "test"
     if suffix in _DOC_SUFFIXES or in_docs:
         return "docs"
     if not _DEV_STEMS.isdisjoint(stem_parts[1:-1]):
+        return "dev"
+    if kind == "python" and _is_dev_settings(directory, stem_parts[0]):
         return "dev"
     if kind in {"dockerfile", "compose"} or in_infra:
         return "infra"
@@ -155,6 +166,15 @@ def classify_role(path: str, kind: str) -> str:
 
 _TEST_STEMS = frozenset({"test", "spec", "e2e", "cy", "stories", "story"})
 _DEV_STEMS = frozenset({"dev", "development", "local"})
+
+
+def _is_dev_settings(directory: str, stem: str) -> bool:
+    """``settings/local_dev.py``, ``config/settings/test.py``, ``local_settings.py``: the settings of
+    a non-production environment (its local endpoints are that environment's, not a leak)."""
+    words = set(stem.replace("-", "_").split("_"))
+    if words.isdisjoint(_DEV_SETTINGS_WORDS):
+        return False
+    return "settings" in words or not _SETTINGS_DIRS.isdisjoint(directory.lower().split("/"))
 
 
 @lru_cache(maxsize=4096)
