@@ -21,7 +21,11 @@ over environment names, so each behaviour can be switched per environment on pur
 
 ## Not flagged
 Presence checks of ordinary variables (listed in the inventory's code paths), comparisons of
-other values with environment-like words, comments, tests and docs.
+other values with environment-like words, comments, tests and docs. A flag named after a word
+that also names ordinary things (`isPreview` for a link preview, `is_local` for local storage,
+`isDemo` for a demo connector) counts only when its value comes from the environment or a config
+object (`const { isDemo } = useAppConfig()`) or it is imported; `IS_PREVIEW`, `isLocalEnv` and
+`demoMode` say environment by their names.
 """
 
 from __future__ import annotations
