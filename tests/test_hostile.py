@@ -398,6 +398,13 @@ def _slow_tree(base: Path, files: int = 400) -> Path:
     return root
 
 
+def _default_sigint() -> None:
+    """In the child: SIGINT as a terminal delivers it. A test run started in the background
+    (``cmd &`` in a script) inherits SIGINT ignored, and Python then never raises
+    KeyboardInterrupt, whatever envmatrix does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("command, signum, code", [
     (("scan", "--format", "json"), signal.SIGINT, 130),
     (("scan", "--format", "json"), signal.SIGTERM, 143),
@@ -412,7 +419,7 @@ def test_signal_during_scan_keeps_previous_report(tmp_path: Path, command: tuple
     proc = subprocess.Popen([sys.executable, "-m", "scanner", command[0], str(root), *command[1:],
                              "--output", str(report), "--no-progress", *_no_cache(command[0])],
                             cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
     try:
         time.sleep(2.0)
         assert proc.poll() is None, "the scan finished before the signal: make _slow_tree larger"
