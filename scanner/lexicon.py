@@ -394,9 +394,19 @@ _IMAGE = re.compile(
 )
 
 
+#: File extensions of pictures and static files: ``IMAGE = "assets/og/dashboard.png"`` names a
+#: picture, not a container image.
+_PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp", ".tif", ".tiff",
+                     ".html", ".css", ".js", ".json", ".txt", ".pdf")
+
+
 def parse_image(ref: str) -> tuple[str, str | None, str | None] | None:
-    """Split ``registry/name:tag@digest`` into (name, tag, digest); None when it is not a reference."""
-    m = _IMAGE.match(ref.strip())
+    """Split ``registry/name:tag@digest`` into (name, tag, digest); None when it is not a reference
+    (a picture's path such as ``assets/og/dashboard.png`` is not one)."""
+    ref = ref.strip()
+    if ref.lower().endswith(_PICTURE_SUFFIXES):
+        return None
+    m = _IMAGE.match(ref)
     if not m:
         return None
     return m.group("name"), m.group("tag"), m.group("digest")

@@ -151,8 +151,11 @@ def accept(atom: Atom, text: str | None = None) -> bool:
             leaf = (atom.ref or "").rsplit(".", 1)[-1]
             return lexicon.is_environment_subject(leaf) or bool(set(lexicon.words(leaf)) & _ENV_LEAF_WORDS)
         leaf = (atom.subject or (atom.ref or "")).rsplit(".", 1)[-1]
+        # ``config.env === "eu-west"`` may be a custom environment; a bare local or parameter named
+        # env compared with a value that names no environment (``env === "envA"``) is not one
         return bool(atom.subject) and lexicon.is_env_name_variable(atom.subject) or \
-            (not atom.subject and lexicon.is_environment_subject(leaf) and leaf.lower().endswith("env"))
+            (not atom.subject and "." in (atom.ref or "") and lexicon.is_environment_subject(leaf)
+             and leaf.lower().endswith("env"))
     return True
 
 

@@ -23,7 +23,8 @@ Require the variable outside development, and keep local defaults in `.env.devel
 ## Not flagged
 Bind addresses (`listen(port, "0.0.0.0")`, `os.getenv("HOST", "0.0.0.0")`), comparisons, `new URL(path, "http://localhost")`
 bases, code that only runs outside production (`if (isDev) { … }`), comments, tests and docs
-(counted, not reported), non-local hosts.
+(counted, not reported), non-local hosts, and a variable that holds an environment's name
+(`process.env.NODE_ENV || "localhost"` names an environment, not an address).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def check(project: Project) -> Iterator[Hit]:
     hosts = extra_hosts(project)
     for read in project.facts(EnvRead):
         if read.default is not None and (host := lexicon.local_endpoint(read.default, hosts)) \
-                and not _bind_address(read.default) and not project.in_nonproduction_arm(read.span):
+                and not _bind_address(read.default) and not project.in_nonproduction_arm(read.span) \
+                and not _environment_name(read.name, read.default):
             yield Hit(read.span, f"`{read.name}` falls back to local endpoint `{host}`",
                       evidence=f"{read.name}={read.default}", secrets=_secrets(read.default))
     for assign in defaulted_assignments(project):
@@ -57,6 +59,11 @@ def _bind_address(value: str) -> bool:
         return False
     host = v.rsplit(":", 1)[0] if v.count(":") == 1 else v
     return host.strip("[]") in {"0.0.0.0", "::"}
+
+
+def _environment_name(name: str, value: str) -> bool:
+    """``VERCEL_ENV || NODE_ENV || "localhost"``: the name of an environment, not an address."""
+    return lexicon.is_env_name_variable(name) and "://" not in value and ":" not in value.strip("[]")
 
 
 def _secrets(value: str) -> tuple[str, ...]:
