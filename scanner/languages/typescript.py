@@ -657,7 +657,7 @@ class _File:
                     break
                 method = self.text(fn.child_by_field_name("property"))
                 args = node.child_by_field_name("arguments").named_children
-                if method in {"default", "catch"} and args:
+                if method in {"default", "prefault", "catch"} and args:  # prefault: zod 4
                     default = self.evaluate(args[0])
                     if default is not None:
                         self._consume(args[0])
