@@ -75,6 +75,25 @@ def module_owners(path: str) -> tuple[str, ...]:
     return tuple(owners)
 
 
+def _settings_mixins(module: cst.Module) -> set[str]:
+    """Top-level classes that a ``BaseSettings`` class of the module inherits from, however far up:
+    ``class Settings(EditableSettings, BaseSettings)`` makes the fields of ``EditableSettings``
+    and of its own bases settings fields (each read from the environment), though they are
+    declared on ``BaseModel`` mixins. Judged by name (``…BaseSettings``) before imports are read."""
+    classes = {stmt.name.value: stmt for stmt in module.body if isinstance(stmt, cst.ClassDef)}
+    todo = [c for c in classes.values()
+            if any((dotted(arg.value) or "").rsplit(".", 1)[-1] == "BaseSettings" for arg in c.bases)]
+    mixins: set[str] = set()
+    while todo:
+        cls = todo.pop()
+        for arg in cls.bases:
+            name = dotted(arg.value) or ""
+            if name in classes and name not in mixins:
+                mixins.add(name)
+                todo.append(classes[name])
+    return mixins
+
+
 def _is_env_subject(name: str) -> bool:
     return lexicon.is_env_name_variable(name) or lexicon.is_environment_subject(name) \
         or lexicon.is_debug_variable(name)
@@ -216,11 +235,13 @@ class Collector(Walker):
         self.tests: set[int] = set()  # ids of boolean operations already read as conditions
         self.top_index = -1  # index in the module body of the statement being read
         self.hints: dict[int, int] = {}  # id of a pending fact's node -> its top-level statement
+        self.settings_mixins: set[str] = set()  # classes a settings class of this module inherits from
 
     # ================================================================== pass 1: module tables
 
     def prepare(self, module: cst.Module) -> None:
         owners = module_owners(self.path)
+        self.settings_mixins = _settings_mixins(module)
         for self.top_index, top in enumerate(module.body):
             self._prepare_statements(_flatten([top]), owners)
         self.top_index = -1
@@ -346,6 +367,10 @@ class Collector(Walker):
             elif isinstance(found, SettingsClass):
                 is_settings = True
                 parents.append(found)
+        if not is_settings and node.name.value in self.settings_mixins:
+            is_settings = True  # a BaseModel that a BaseSettings class below inherits fields from
+            parents = [found for arg in node.bases if isinstance(found := self._is_settings_base(arg.value),
+                                                                  SettingsClass)]
         if not is_settings:
             return
         prefix = parents[-1].prefix if parents else ""
@@ -449,6 +474,11 @@ class Collector(Walker):
                     alias = names
                     break
         default = m.literal(default_node) if default_node is not None else None
+        if default is None and isinstance(default_node, (cst.List, cst.Tuple)):
+            # list[str] = ["http://127.0.0.1:5000", …]: the elements, as the inventory shows a list
+            items = [m.literal(el.value) for el in default_node.elements if isinstance(el, cst.Element)]
+            if items and all(isinstance(item, str) for item in items):
+                default = ",".join(items)  # type: ignore[arg-type]
         names = self._var_name(attribute, alias, prefix, case_sensitive)
         optional = default is None and not required and (
             default_node is None or isinstance(default_node, cst.Name) and default_node.value == "None")
