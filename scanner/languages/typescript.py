@@ -336,13 +336,8 @@ class _File:
         if name_node.type == "identifier":
             self.imports[self.text(name_node)] = module
         elif name_node.type == "object_pattern":
-            for child in name_node.named_children:
-                if child.type == "shorthand_property_identifier_pattern":
-                    self.imports[self.text(child)] = module
-                elif child.type == "pair_pattern":
-                    value = child.child_by_field_name("value")
-                    if value is not None and value.type == "identifier":
-                        self.imports[self.text(value)] = module
+            for name in _pattern_names(self, name_node):
+                self.imports[name] = module
 
     # ------------------------------------------------------------------ values
 
