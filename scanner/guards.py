@@ -58,7 +58,7 @@ PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pin", "otp", "
 #: What ``test``/``dummy``/``fake`` data a route creates: ``create_test_users``, ``/dummy-data``.
 TEST_DATA_WORDS = frozenset({"data", "user", "users", "account", "accounts", "records", "documents", "fixtures"})
 LOGIN_WORDS = frozenset({"login", "signin", "auth", "session", "token", "impersonate", "sudo"})
-TEST_LOGIN_WORDS = frozenset({"testing", "dev", "fake", "backdoor", "e2e", "dummy", "magic", "as"})
+TEST_LOGIN_WORDS = frozenset({"testing", "dev", "fake", "backdoor", "e2e", "dummy", "as"})  # not "magic": magic links
 #: With plain ``test`` in the same segment these read as a test login: ``/test-login``, not ``/login/test-token``
 #: (which tests a token) or ``/auth/test`` (which tests a session).
 TEST_LOGIN_STRICT = frozenset({"login", "signin", "impersonate"})

@@ -76,6 +76,8 @@ def test_declared_admin_guard_names() -> None:
     ("/tests/:id/users", "", None),
     ("/developers/keys", "", None),
     ("/ab-testing/results", "", None),
+    ("/auth/magic-sign-in", "", None),  # a magic-link sign-in: passwordless, not a backdoor
+    ("/auth/spaces/magic-generate", "", None),
 ])
 def test_demo_match(path: str, handler: str, word: str | None) -> None:
     assert demo_match(path, handler) == word
