@@ -153,9 +153,11 @@ def accept(atom: Atom, text: str | None = None) -> bool:
         leaf = (atom.subject or (atom.ref or "")).rsplit(".", 1)[-1]
         # ``config.env === "eu-west"`` may be a custom environment; a bare local or parameter named
         # env compared with a value that names no environment (``env === "envA"``) is not one
+        # and a value in mixed case names a kind, not an environment (``sourceEnv !== "RequestVariable"``)
+        value = atom.value or ""
         return bool(atom.subject) and lexicon.is_env_name_variable(atom.subject) or \
             (not atom.subject and "." in (atom.ref or "") and lexicon.is_environment_subject(leaf)
-             and leaf.lower().endswith("env"))
+             and leaf.lower().endswith("env") and value in {value.lower(), value.upper()})
     return True
 
 
