@@ -44,8 +44,6 @@ TRIGGERS = (
 #: Secret words, which need a comparison beside them (a literal credential compare).
 SECRET_TRIGGERS = ("token", "secret", "passw", "credential", "api_key", "apikey", "_key", "-key")
 COMPARE_TRIGGERS = ("==", "!=", "compare_digest", " in (", " in [", " in {")
-#: Words of a module name whose imported names are configuration (``from app.settings import X``).
-_CONFIG_MODULE_WORDS = frozenset({"settings", "config", "conf", "configuration", "env", "environment"})
 #: Deepest syntax tree (``ast`` levels) handed to libcst. Real code stays under 30.
 MAX_DEPTH = 100
 #: Deepest bracket nesting accepted when ``ast`` cannot judge a file (newer syntax, Python 2).
@@ -222,8 +220,7 @@ def _reduce(text: str, tree: ast.Module, extra_hosts: frozenset[str] = frozenset
     # (which reads os.environ) counts, and so do the statements that use ``LIMIT``.
     names: set[str] = set()
     for node in body:
-        if isinstance(node, ast.ImportFrom) and _CONFIG_MODULE_WORDS.intersection(
-                lexicon.words((node.module or "").rsplit(".", 1)[-1])):
+        if isinstance(node, ast.ImportFrom) and lexicon.is_config_object((node.module or "").rsplit(".", 1)[-1]):
             names.update(alias.asname or alias.name for alias in node.names if len(alias.asname or alias.name) > 2)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
                 and _hits(segment(node), names, extra_hosts):
