@@ -17,7 +17,8 @@ An untagged reference is `latest` in disguise: every pull may bring a different 
 ## Not flagged
 `scratch`, build stages, references that carry a digest, variables whose value is unknown, and
 in code, single-word strings (`no_alpha_image = "image-no-alpha"` is a file name as often as an
-image): there only namespaced references (`library/redis`, `ghcr.io/org/tool`) count.
+image): there only namespaced references (`library/redis`, `ghcr.io/org/tool`) count. Paths of
+pictures and static files (`OG_IMAGE = "assets/og/dashboard.png"`) are not image references.
 """
 
 from __future__ import annotations
