@@ -13,6 +13,27 @@ from .errors import OutputError
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+def stat_signature(path: str) -> tuple[int, ...] | None:
+    """What changes when a path is edited, replaced, renamed over or chmod'ed (not following a
+    symlink): type and mode, size, mtime, ctime, inode. None when it cannot be stat'ed."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def link_state(path: str) -> tuple[str, int]:
+    """What following the symlink at ``path`` gives: its resolved target, and 0 when that exists,
+    else the ``errno`` of trying (``ELOOP`` for a loop). Reading this never opens the target."""
+    try:
+        os.stat(path)
+        outcome = 0
+    except OSError as exc:
+        outcome = exc.errno or -1
+    return os.path.realpath(path), outcome
+
+
 class NotRegularFile(OSError):
     """The path is a FIFO, socket or device (it was a regular file when discovered)."""
 

@@ -20,15 +20,18 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from . import __version__
-from ._factcodec import pack, unpack
-from .facts import FileFacts
+
+if TYPE_CHECKING:
+    from .facts import FileFacts
 
 FORMAT = 2  # bump when the entry layout changes
 MAX_ENTRIES = 200_000
 MAX_BYTES = 512 * 1024 * 1024
 PRUNE_EVERY = 3600.0  # seconds between two size checks of the directory
-INDEX_MAX_AGE = 30 * 86400.0  # seconds an unused per-root index is kept
+INDEX_MAX_AGE = 30 * 86400.0  # seconds an unused per-root index or snapshot is kept
 _PRUNE_TO = 0.8  # prune down to this share of the limits
 _MAGIC = b"envmatrix-facts\n"
 
@@ -85,6 +88,9 @@ class FactsCache:
             return None
         if not blob.startswith(_MAGIC):
             return None
+        from ._factcodec import unpack
+        from .facts import FileFacts
+
         try:
             facts = unpack(pickle.loads(blob[len(_MAGIC):]))
         except Exception:  # noqa: BLE001 - any corruption is a miss
@@ -95,6 +101,8 @@ class FactsCache:
 
     def put(self, key: str, facts: FileFacts) -> None:
         """Store ``facts`` under ``key`` atomically (a temporary file of this process, then rename)."""
+        from ._factcodec import pack
+
         self.put_packed(key, pack(facts))
 
     def put_packed(self, key: str, packed: tuple) -> None:
@@ -156,13 +164,15 @@ class FactsCache:
                 removed += _unlink(path)
                 count -= 1
                 total -= size
-        index_dir = self.root.parent / f"index-v{FORMAT}"
-        try:
-            for child in os.scandir(index_dir):
-                if now - child.stat(follow_symlinks=False).st_mtime > INDEX_MAX_AGE:
-                    removed += _unlink(child.path)
-        except OSError:
-            pass
+        from .snapshot import FORMAT as SNAPSHOT_FORMAT
+
+        for per_root in (self.root.parent / f"index-v{FORMAT}", self.root.parent / f"snapshot-v{SNAPSHOT_FORMAT}"):
+            try:
+                for child in os.scandir(per_root):
+                    if now - child.stat(follow_symlinks=False).st_mtime > INDEX_MAX_AGE:
+                        removed += _unlink(child.path)
+            except OSError:
+                pass
         try:
             stamp.parent.mkdir(parents=True, exist_ok=True)
             stamp.touch()

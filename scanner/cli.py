@@ -149,13 +149,26 @@ def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_leve
     """Scan PATH (default: the current directory) and report findings."""
 
     def run() -> int:
+        config = _config(path, config_file, select=select, ignore=ignore, extend_select=extend_select,
+                         min_level=min_level, fail_level=fail_level, jobs=jobs,
+                         include_hidden=include_hidden, no_suppress=no_suppress, no_cache=no_cache)
+        options = {}
+        if fmt == "text":
+            options["color"] = color if color is not None else (output is None and sys.stdout.isatty())
+        if fmt == "sarif":
+            options.update(_sarif_options(path, sarif_category))
+        kept = _kept_report(path, config, fmt, options, baseline)
+        if kept is not None:  # the tree has not changed since a scan with these settings
+            text, code, messages = kept
+            for line in messages:
+                click.echo(line, err=True)
+            _emit(text, output)
+            return code
+
         from .engine import exit_code
         from .engine import scan as run_scan
         from .report import renderer
 
-        config = _config(path, config_file, select=select, ignore=ignore, extend_select=extend_select,
-                         min_level=min_level, fail_level=fail_level, jobs=jobs,
-                         include_hidden=include_hidden, no_suppress=no_suppress, no_cache=no_cache)
         known = None
         if baseline:
             from . import baseline as baseline_mod
@@ -163,15 +176,14 @@ def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_leve
         progress = _Progress(not no_progress)
         result = run_scan(path, config, progress, baseline=known)
         progress.close()
-        _report_scan_facts(result)
-        options = {}
-        if fmt == "text":
-            options["color"] = color if color is not None else (output is None and sys.stdout.isatty())
-        if fmt == "sarif":
-            options.update(_sarif_options(path, sarif_category))
+        messages = _scan_messages(result)
+        for line in messages:
+            click.echo(line, err=True)
         text = renderer(fmt)(result, **options)
+        code = exit_code(result, config.fail_level)
+        _keep_report(path, config, fmt, options, baseline, result, (text, code, messages))
         _emit(text, output)
-        return exit_code(result, config.fail_level)
+        return code
 
     _run(debug, run)
 
@@ -180,7 +192,7 @@ def _config(path, config_file, *, select=None, ignore=None, extend_select=None, 
             fail_level=None, jobs=0, include_hidden=False, no_suppress=False, no_cache=False):
     """The file's settings (``--config`` or the nearest one) with command-line options on top."""
     from .config import load_config, merge
-    from .findings import Level
+    from .levels import Level
 
     overrides = {}
     for option, value, key in (("--select", select, "select"), ("--ignore", ignore, "ignore"),
@@ -212,19 +224,59 @@ def _sarif_options(path: str, category: str | None) -> dict:
     return {"category": category, "uri_prefix": repo_prefix(path)}
 
 
-def _report_scan_facts(result) -> None:
-    """Diagnostics and skip counts go to stderr, never stdout."""
+def _scan_messages(result) -> list[str]:
+    """Diagnostics and skip counts, for stderr (never stdout)."""
     from .report._sanitize import clean
 
-    for d in result.diagnostics:
-        click.echo(f"envmatrix: {d.level}: {clean(str(d))}", err=True)
+    lines = [f"envmatrix: {d.level}: {clean(str(d))}" for d in result.diagnostics]
     if result.excluded:
-        click.echo(f"envmatrix: skipped {result.excluded} files and directories by default excludes "
-                   "(node_modules, dist, build, vendor, minified bundles, …)", err=True)
+        lines.append(f"envmatrix: skipped {result.excluded} files and directories by default excludes "
+                     "(node_modules, dist, build, vendor, minified bundles, …)")
     if result.stale_baseline:
         n = result.stale_baseline
-        click.echo(f"envmatrix: baseline: {n} {'entry matches' if n == 1 else 'entries match'} no finding any more "
-                   "(fixed, or the code changed); refresh it with `envmatrix baseline`", err=True)
+        lines.append(f"envmatrix: baseline: {n} {'entry matches' if n == 1 else 'entries match'} no finding any more "
+                     "(fixed, or the code changed); refresh it with `envmatrix baseline`")
+    return lines
+
+
+def _report_key(config, fmt: str, options: dict, baseline: str | None) -> str | None:
+    """What a rendered report depends on besides the analysis; None when it cannot be told
+    (an unreadable baseline: the scan proper reports that)."""
+    import hashlib
+
+    digest = ""
+    if baseline:
+        from ._io import read_source
+        try:
+            digest = hashlib.sha256(read_source(baseline, 64 * 1024 * 1024, follow_symlinks=True)).hexdigest()
+        except OSError:
+            return None
+    return repr((fmt, sorted(options.items()), digest, int(config.min_level), int(config.fail_level),
+                 sorted(config.hidden_roles), __version__))
+
+
+def _kept_report(path, config, fmt, options, baseline):
+    """(text, exit code, stderr lines) of the last scan with these settings, when neither the tree
+    nor anything else it depends on has changed since (``snapshot.py``); else None."""
+    from .snapshot import open_snapshot
+
+    snapshot = open_snapshot(path, config)
+    key = _report_key(config, fmt, options, baseline) if snapshot is not None else None
+    if key is None:
+        return None
+    token = snapshot.check()
+    return snapshot.report(key, token) if token is not None else None
+
+
+def _keep_report(path, config, fmt, options, baseline, result, payload) -> None:
+    if result.snapshot_token is None:
+        return
+    from .snapshot import open_snapshot
+
+    snapshot = open_snapshot(path, config)
+    key = _report_key(config, fmt, options, baseline) if snapshot is not None else None
+    if key is not None:
+        snapshot.keep_report(key, result.snapshot_token, payload)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -272,7 +324,8 @@ def baseline(path, output, config_file, select, ignore, jobs, no_progress, debug
         progress = _Progress(not no_progress)
         result = run_scan(path, config, progress)
         progress.close()
-        _report_scan_facts(result)
+        for line in _scan_messages(result):
+            click.echo(line, err=True)
         if result.internal_error:
             return ExitCode.ERROR
         count = baseline_mod.write(output, result.findings)
@@ -312,7 +365,8 @@ def report(path, output, check, timestamp, config_file, no_cache, no_progress, d
         progress = _Progress(not no_progress)
         result = run_scan(path, config, progress)
         progress.close()
-        _report_scan_facts(result)
+        for line in _scan_messages(result):
+            click.echo(line, err=True)
         text = markdown.render(result, root_name=os.path.basename(os.path.abspath(path)),
                                commit=head_commit(path), timestamp=_timestamp() if timestamp else None)
         if result.internal_error:

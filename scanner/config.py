@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ConfigError
-from .findings import Level
+from .levels import Level
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024  # bytes; larger files are skipped with a diagnostic
 DEFAULT_MIN_LEVEL = Level.NOTE

@@ -12,6 +12,7 @@ valid UTF-8 are reported with the bad bytes escaped (``caf\\xe9.ts``), as git qu
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -19,12 +20,14 @@ from dataclasses import dataclass, field
 import fnmatch
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
-
-from ._io import read_source
+from ._io import link_state, read_source, stat_signature
 from .config import Config
 from .findings import Diagnostic
+
+if TYPE_CHECKING:
+    import pathspec  # imported when a walk starts: a re-scan answered from its snapshot never needs it
 
 DEFAULT_EXCLUDED_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages", "dist", "build",
@@ -104,6 +107,42 @@ class Discovery:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     excluded: int = 0  # directories, and files a frontend reads, skipped by the default excludes
     ignored: int = 0  # directories, and files a frontend reads, skipped by .gitignore or the user's exclude
+    #: Everything else the walk's answer depends on besides ``files`` (``snapshot.py`` re-checks
+    #: it): (absolute path, ``stat_signature``) of each directory listed, ignore file read and
+    #: file stat'ed but not scanned; None where the path could not be stat'ed or was absent.
+    watched: list[tuple[str, tuple[int, ...] | None]] = field(default_factory=list)
+    #: (absolute path, ``link_state``) of each symlink met: its diagnostic depends on its target.
+    links: list[tuple[str, tuple[str, int]]] = field(default_factory=list)
+    #: (absolute path, ``stat_signature``, ``listing_digest``) of each directory listed.
+    listings: list[tuple[str, tuple[int, ...] | None, bytes]] = field(default_factory=list)
+
+
+def listing_digest(entries: list[os.DirEntry]) -> bytes:
+    """What of a directory listing (sorted by name) a walk depends on: the names and types of
+    its subdirectories, symlinks, ignore file and files some frontend reads. Other files (a
+    report written next to the code, an editor's swap file) may come and go without changing
+    the scan. Types come from the listing, without a system call."""
+    digest = hashlib.blake2b(digest_size=16)
+    for entry in entries:
+        name = entry.name
+        try:
+            tag = b"l" if entry.is_symlink() else b"d" if entry.is_dir(follow_symlinks=False) else None
+        except OSError:
+            tag = b"?"
+        if tag is None:
+            if name != ".gitignore" and classify_kind(display_name(name)) is None:
+                continue
+            tag = b"f"
+        digest.update(tag + name.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.digest()
+
+
+def listing_digest_of(abs_dir: str) -> bytes | None:
+    """``listing_digest`` of the directory at ``abs_dir`` now; None when it cannot be listed."""
+    try:
+        return listing_digest(sorted(os.scandir(abs_dir), key=lambda e: e.name))
+    except OSError:
+        return None
 
 
 def classify_kind(path: str) -> str | None:
@@ -285,6 +324,8 @@ def _read_spec(path: str, rel: str | None = None, out: Discovery | None = None) 
     """An ignore file's patterns. pathspec matches them with RE2 (``google-re2``), in linear
     time: with Python's backtracking ``re``, one hostile pattern (``a*a*a*a*a*b``) against one
     long name takes minutes. Past ``MAX_IGNORE_BYTES`` the rest of the file is not read."""
+    if out is not None:
+        out.watched.append((path, stat_signature(path)))
     try:
         data = read_source(path, MAX_IGNORE_BYTES)
     except OSError:
@@ -295,15 +336,24 @@ def _read_spec(path: str, rel: str | None = None, out: Discovery | None = None) 
             out.diagnostics.append(Diagnostic(rel, "too-large", f"read in part: only the first {MAX_IGNORE_BYTES} bytes of patterns apply"))
     lines = data.decode("utf-8", "replace").splitlines()
     lines = [line for line in lines if line.strip() and not line.startswith("#")]
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    if not lines:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def discover(root: str | os.PathLike[str], config: Config) -> Discovery:
     """Every scannable file below ``root`` in a stable (sorted) order, with what was skipped."""
     root_path = Path(root)
+    import pathspec
+
     result = Discovery()
     user_spec = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     stack = _IgnoreStack()
+    for parts in ((".git",), (".git", "info"), (".git", "info", "exclude")):
+        path = os.path.join(str(root_path), *parts)
+        result.watched.append((path, stat_signature(path)))
     if _regular_below(str(root_path), (".git", "info", "exclude")):
         spec = _read_spec(str(root_path / ".git" / "info" / "exclude"), ".git/info/exclude", result)
         if spec:
@@ -338,11 +388,14 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
     if depth > MAX_DIR_DEPTH:
         out.diagnostics.append(Diagnostic(rel_dir, "too-deep", f"skipped: directories nested over {MAX_DIR_DEPTH} levels"))
         return
+    signature = stat_signature(abs_dir)  # an entry added, removed or renamed changes its mtime
     try:
         entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
     except OSError as exc:
+        out.watched.append((abs_dir, signature))
         out.diagnostics.append(Diagnostic(rel_dir or ".", "unreadable", f"cannot list directory: {exc.strerror}"))
         return
+    out.listings.append((abs_dir, signature, listing_digest(entries)))
     # The directory's own .gitignore, when it is a regular file (the listing says so without a
     # system call; a symlinked .gitignore is not followed).
     if any(e.name == ".gitignore" and e.is_file(follow_symlinks=False) for e in entries):
@@ -358,10 +411,13 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             is_link = entry.is_symlink()
             is_dir = not is_link and entry.is_dir(follow_symlinks=False)
         except OSError as exc:
+            out.watched.append((entry.path, None))
             out.diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
             continue
         if is_link:
-            out.diagnostics.append(symlink_diagnostic(entry.path, rel, root_real))
+            state = link_state(entry.path)
+            out.links.append((entry.path, state))
+            out.diagnostics.append(symlink_diagnostic(rel, root_real, state))
             continue
         if is_dir:
             if entry.name in excluded_dirs:
@@ -380,20 +436,26 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError as exc:
+            out.watched.append((entry.path, None))
             out.diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
             continue
         if stat.S_ISLNK(st.st_mode):  # replaced by a link since the listing
-            out.diagnostics.append(symlink_diagnostic(entry.path, rel, root_real))
+            state = link_state(entry.path)
+            out.links.append((entry.path, state))
+            out.diagnostics.append(symlink_diagnostic(rel, root_real, state))
             continue
         if stat.S_ISDIR(st.st_mode):
-            continue  # replaced by a directory since the listing: gone from this scan
+            out.watched.append((entry.path, None))  # replaced by a directory since the listing: gone
+            continue  # from this scan, and never the same answer twice
         if not stat.S_ISREG(st.st_mode):
+            out.watched.append((entry.path, (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
             out.diagnostics.append(Diagnostic(rel, "special-file", "skipped: not a regular file (a FIFO, socket or device)"))
             continue
         if config.default_excludes and _EXCLUDED_FILES.match(entry.name):
             out.excluded += 1
             continue
         if st.st_size > config.max_file_size:
+            out.watched.append((entry.path, (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
             out.diagnostics.append(Diagnostic(
                 rel, "too-large", f"skipped: {st.st_size} bytes is over the {config.max_file_size}-byte limit"))
             continue
@@ -401,16 +463,15 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
                                     (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
 
 
-def symlink_diagnostic(abspath: str, rel: str, root_real: str) -> Diagnostic:
-    """Symlinks are not followed; say why it matters for this one, never naming a path outside."""
-    target = os.path.realpath(abspath)
+def symlink_diagnostic(rel: str, root_real: str, state: tuple[str, int]) -> Diagnostic:
+    """Symlinks are not followed; say why it matters for this one, never naming a path outside.
+    ``state`` is the link's ``link_state``: its resolved target, and how following it went."""
+    target, errno_ = state
     inside = os.path.commonpath([root_real, target]) == root_real
     shown = f" `{display_name(os.path.relpath(target, root_real)).replace(os.sep, '/')}`" if inside else ""
-    try:
-        os.stat(abspath)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return Diagnostic(rel, "symlink-loop", "skipped: symlink loop", "note")
+    if errno_ == errno.ELOOP:
+        return Diagnostic(rel, "symlink-loop", "skipped: symlink loop", "note")
+    if errno_:
         where = shown or " outside the scanned root"
         return Diagnostic(rel, "dangling-symlink", f"skipped: symlink to missing{where}", "note")
     if not inside:

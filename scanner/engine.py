@@ -1,4 +1,5 @@
-"""One scan, end to end: discover, extract, resolve, check, filter. Returns a ``ScanResult``.
+"""One scan, end to end: discover, extract, resolve, check, suppress (the ``Analysis``, which a
+re-scan of an unchanged tree takes from its snapshot), then baseline and filter. Returns a ``ScanResult``.
 
 This is the library call every front door uses (the CLI, tests, ``scanner.scan``). Per-file
 extraction is a pure function of bytes and options (``languages.extract_bytes``), so it can run
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Callable
 from . import inventory as inventory_mod
 from .baseline import Baseline
 from .config import Config
-from .discover import SourceFile, discover
+from .discover import Discovery, SourceFile, discover
 from .errors import describe
 from .facts import FileFacts
 from .findings import Diagnostic, Finding, Hit, Level, Rule
@@ -43,6 +45,7 @@ class ScanResult:
     suppressed: int = 0  # dropped by inline suppressions and per-file-ignores
     baselined: int = 0  # dropped because the baseline lists them
     stale_baseline: int = 0  # baseline entries (of rules that ran) that matched no finding
+    snapshot_token: str | None = None  # the analysis' snapshot token (``snapshot.py``); None when not kept
 
     def counts(self) -> dict[str, int]:
         c = Counter(str(f.level) for f in self.findings)
@@ -52,17 +55,72 @@ class ScanResult:
 ProgressFn = Callable[[int, int], None]
 
 
+@dataclass
+class Analysis:
+    """What a tree and the settings give before the baseline and the level filters: every finding
+    at every level in every role. A pure function of the files and settings, so ``snapshot.py``
+    can keep it."""
+
+    findings: list[Finding]
+    inventory: inventory_mod.Inventory
+    diagnostics: list[Diagnostic]
+    rule_codes: tuple[str, ...]
+    files: list[SourceFile]
+    excluded: int
+    ignored: int
+    suppressed: int
+    internal_error: bool
+    token: str | None = None  # names this analysis in its snapshot; None when it was not kept
+
+
 def scan(root: str | os.PathLike[str], config: Config | None = None, progress: ProgressFn | None = None,
          baseline: Baseline | None = None) -> ScanResult:
     """Scan the tree at ``root`` with ``config`` (defaults when None); with ``baseline``, only new findings."""
-    from . import suppress
     from .rules import REGISTRY
 
     config = config or Config()
-    root_path = Path(root)
-    found = discover(root_path, config)
+    analysis = analyse(root, config, progress)
+    by_code = {r.code: r for r in REGISTRY}
+    rules = tuple(by_code[code] for code in analysis.rule_codes)
+    findings = analysis.findings
+    baselined = stale = 0
+    if baseline is not None:
+        from . import baseline as baseline_mod
+        outcome = baseline_mod.apply(findings, baseline, set(analysis.rule_codes))
+        findings, baselined, stale = outcome.new, outcome.baselined, outcome.stale
+    roles = {f.path: f.role for f in analysis.files}
+    reported, hidden, below = filter_findings(findings, roles, config)
+    return ScanResult(
+        root=".", findings=reported, inventory=analysis.inventory, diagnostics=analysis.diagnostics,
+        rules=rules, files_scanned=len(analysis.files), excluded=analysis.excluded, ignored=analysis.ignored,
+        hidden=hidden, below_min_level=below, internal_error=analysis.internal_error, files=analysis.files,
+        suppressed=analysis.suppressed, baselined=baselined, stale_baseline=stale,
+        snapshot_token=analysis.token,
+    )
+
+
+def analyse(root: str | os.PathLike[str], config: Config, progress: ProgressFn | None = None) -> Analysis:
+    """The ``Analysis`` of ``root``: from the snapshot of the last scan when nothing it depends on
+    changed (``snapshot.py``), else discover, extract, resolve, check and suppress."""
+    from .snapshot import open_snapshot
+
+    started_ns = time.time_ns()
+    snapshot = open_snapshot(root, config)
+    if snapshot is not None and (kept := snapshot.load()) is not None:
+        return kept
+    found = discover(Path(root), config)
+    analysis = _analyse(found, Path(root), config, progress)
+    if snapshot is not None:
+        analysis.token = snapshot.save(analysis, found, started_ns)
+    return analysis
+
+
+def _analyse(found: Discovery, root: Path, config: Config, progress: ProgressFn | None) -> Analysis:
+    from . import suppress
+    from .rules import REGISTRY
+
     diagnostics = list(found.diagnostics)
-    file_facts = extract_all(found.files, config, progress, root_path)
+    file_facts = extract_all(found.files, config, progress, root)
     for ff in file_facts:
         for code, message in ff.diagnostics:
             diagnostics.append(Diagnostic(ff.path, code, message))
@@ -78,18 +136,11 @@ def scan(root: str | os.PathLike[str], config: Config | None = None, progress: P
     for rule in rules:
         if rule.code == "META001":
             findings += stamp(rule, suppression.unused, project)
-    baselined = stale = 0
-    if baseline is not None:
-        from . import baseline as baseline_mod
-        outcome = baseline_mod.apply(findings, baseline, codes)
-        findings, baselined, stale = outcome.new, outcome.baselined, outcome.stale
-    reported, hidden, below = filter_findings(findings, roles, config)
-    return ScanResult(
-        root=".", findings=reported, inventory=inventory_mod.build(project, config.areas),
-        diagnostics=sorted(set(diagnostics), key=Diagnostic.sort_key), rules=rules,
-        files_scanned=len(found.files), excluded=found.excluded, ignored=found.ignored,
-        hidden=hidden, below_min_level=below, internal_error=internal_error, files=found.files,
-        suppressed=suppression.suppressed, baselined=baselined, stale_baseline=stale,
+    return Analysis(
+        findings=findings, inventory=inventory_mod.build(project, config.areas),
+        diagnostics=sorted(set(diagnostics), key=Diagnostic.sort_key), rule_codes=tuple(r.code for r in rules),
+        files=found.files, excluded=found.excluded, ignored=found.ignored,
+        suppressed=suppression.suppressed, internal_error=internal_error,
     )
 
 

@@ -8,36 +8,16 @@ parse that failed), never about the scanned code.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from .facts import Span
+from .levels import Level
 
 if TYPE_CHECKING:
+    from .facts import Span
     from .project import Project
 
-
-class Level(enum.IntEnum):
-    """Severity, ordered: ``Level.NOTE < Level.WARNING < Level.ERROR``."""
-
-    NOTE = 1
-    WARNING = 2
-    ERROR = 3
-
-    @classmethod
-    def parse(cls, text: str) -> "Level":
-        try:
-            return cls[text.strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown level `{text}` (expected note, warning or error)") from None
-
-    def lower(self) -> "Level":
-        """One level down, never below note (dev-scoped files)."""
-        return Level(max(Level.NOTE, self - 1))
-
-    def __str__(self) -> str:
-        return self.name.lower()
+__all__ = ["CATEGORIES", "Diagnostic", "Finding", "Hit", "Level", "Rule"]
 
 
 CATEGORIES = ("LOCALHOST_URL", "IMAGE_TAG", "DEV_CREDENTIAL", "ENV_BRANCH", "DEMO_ROUTE", "META")

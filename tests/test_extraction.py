@@ -54,14 +54,21 @@ def test_cache_changes_nothing(tmp_path, monkeypatch) -> None:
 
 
 def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path, monkeypatch) -> None:
+    import scanner.snapshot
+
+    monkeypatch.setattr(scanner.snapshot, "RACY_NS", 0)  # however recently the fixtures were checked out
     monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
     root = ROOT / "fixtures" / "growqr-backend"
     expected = outcome(root, jobs=1)
     entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and not p.name.startswith(".")]
     for i, entry in enumerate(entries):
         entry.write_bytes(b"" if i % 2 else b"envmatrix-facts\n\x80garbage")
+    assert {p.parent.parent.name if p.parent.name[:2].isalnum() and len(p.parent.name) == 2 else p.parent.name
+            for p in entries} == {"facts-v2", "index-v2", "snapshot-v1"}
     assert outcome(root, jobs=1) == expected
-    assert all(p.read_bytes().startswith(b"envmatrix-facts\n\x80") and len(p.read_bytes()) > 40 for p in entries)
+    for entry in entries:  # every one was rewritten whole, the facts, the stat index and the snapshot
+        blob = entry.read_bytes()
+        assert blob.startswith((b"envmatrix-facts\n\x80", b"envmatrix-snapshot-1\n")) and len(blob) > 40, entry
 
 
 def test_cache_never_writes_inside_the_scanned_tree(tmp_path, monkeypatch) -> None:
@@ -334,8 +341,8 @@ def test_pool_reads_in_workers_with_the_cache(tmp_path, monkeypatch) -> None:
     root = ROOT / "fixtures" / "growqr-backend"
     expected = outcome(root, jobs=1, use_cache=False)
     assert outcome(root, jobs=2) == expected  # cold: workers write the cache
-    for index in (tmp_path / "cache").glob("index-*/*"):
-        index.unlink()  # no stat index: workers answer from the content cache
+    for index in [*(tmp_path / "cache").glob("index-*/*"), *(tmp_path / "cache").glob("snapshot-*/*")]:
+        index.unlink()  # no stat index and no snapshot: workers answer from the content cache
     assert outcome(root, jobs=2) == expected
 
 
