@@ -71,8 +71,12 @@ def write_atomic(path: str, text: str) -> None:
 
     An interruption at any point (an error, SIGINT, SIGTERM) removes the temporary file and
     leaves whatever was at ``path`` untouched. A symlink at ``path`` is replaced, not written
-    through. Every failure is an ``OutputError`` naming the path.
+    through. A regular file that already holds ``text`` is left as it is (its mtime and inode
+    too: a report regenerated unchanged inside the scanned tree does not change the tree). Every
+    failure is an ``OutputError`` naming the path.
     """
+    if _holds(path, text):
+        return
     directory = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".envmatrix-", suffix=".tmp", dir=directory)
@@ -98,6 +102,18 @@ def write_atomic(path: str, text: str) -> None:
             raise OutputError(f"cannot write `{path}`: {exc.strerror or exc}") from None
         raise
     _sync_directory(directory)
+
+
+def _holds(path: str, text: str) -> bool:
+    """True when ``path`` is a regular file whose bytes are ``text`` as ``write_atomic`` writes it."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        data = text.encode("utf-8", "backslashreplace")
+        return st.st_size == len(data) and read_source(path, len(data)) == data
+    except (OSError, UnicodeError):
+        return False
 
 
 def _sync_directory(directory: str) -> None:

@@ -27,6 +27,19 @@ def test_write_atomic_replaces_and_keeps_the_mode(tmp_path: Path) -> None:
     assert not _leftovers(tmp_path)
 
 
+def test_an_unchanged_report_is_not_rewritten(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    write_atomic(str(target), "same ✓\n")
+    before = target.stat()
+    write_atomic(str(target), "same ✓\n")  # same bytes: the file, its inode and mtime stay
+    after = target.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    write_atomic(str(target), "same ✓ but longer\n")
+    assert target.stat().st_ino != before.st_ino and target.read_text(encoding="utf-8") == "same ✓ but longer\n"
+    write_atomic(str(target), "same ✓ but LONGER\n")  # same size, other bytes
+    assert target.read_text(encoding="utf-8") == "same ✓ but LONGER\n"
+
+
 def test_new_report_is_world_readable_by_default(tmp_path: Path) -> None:
     target = tmp_path / "report.txt"
     write_atomic(str(target), "x")
