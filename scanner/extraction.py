@@ -140,7 +140,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
             if data is None:
                 read = _read(files[i], config)
                 data = read if isinstance(read, bytes) else b""
-            if uses(data):
+            if uses(data, files[i].kind):
                 del skipped[i]
                 todo.append(Task(i, files[i].path, options_for(files[i].kind, config), data))
         keys.update(_extract(todo, out, cache, config))
@@ -229,20 +229,52 @@ def _signature(out: list) -> tuple:
                          for ff in out if ff is not None for b in ff.facts if isinstance(b, ConfigBinding)}))
 
 
-def _property_uses(leaves: set[str], bindings: list[ConfigBinding]) -> Callable[[bytes], bool]:
-    """A test for bytes that may use a bound property: ``.leaf`` as a property access, and a name
-    the reference can resolve through (the owner, or the binding file's module name in an import)."""
+#: Kinds whose frontends report uses of config properties (``ConfigUse``): the second pass reads no others.
+_USE_KINDS = frozenset({"typescript", "tsx", "javascript", "python"})
+_JS_KINDS = frozenset({"typescript", "tsx", "javascript"})
+#: A relative import or require: a JS/TS frontend resolves only those (``typescript._resolve_module``),
+#: and a file without one has no imported name to use a bound property through.
+_RELATIVE_IMPORT = re.compile(rb"""(?:\bfrom|\brequire\s*\()\s*["'`]\.""")
+_SEP = rb"(?:\s*\(\s*\))?\s*(?:\?\.|\.)\s*"  # between two names of a chain: ".", "?.", "()."
+
+
+def _property_uses(leaves: set[str], bindings: list[ConfigBinding]) -> Callable[[bytes, str], bool]:
+    """A test for the bytes of a file of some kind that may use a bound property, as
+    ``project.binding_for`` resolves one.
+
+    Python: ``.leaf`` as a property access, and a name the reference can resolve through (the
+    owner, or the binding file's module name). JS/TS, where a use must start from a name imported
+    from a relative module: a relative import, and for one binding of that leaf either
+    ``owner.attribute`` (``config.db.url``, or ``getConfig().db.url``) or the binding module's name
+    and ``.attribute``. Every test is looser than the frontends, never tighter."""
+    def enc(text: str) -> bytes:
+        return text.encode("utf-8", "surrogatepass")
+
     names = sorted(leaves, key=len, reverse=True)
-    prop = re.compile(rb"\.(?:" + b"|".join(re.escape(n.encode("utf-8", "surrogatepass")) for n in names)
-                      + rb")(?![\w$])")
+    prop = re.compile(rb"\.(?:" + b"|".join(re.escape(enc(n)) for n in names) + rb")(?![\w$])")
     anchors = set()
     for b in bindings:
         anchors.add(b.owner.replace("()", ""))
         anchors.add(_module_name(b.span.path))
-    anchor_bytes = tuple(a.encode("utf-8", "surrogatepass") for a in anchors if a)
+    anchor_bytes = tuple(enc(a) for a in anchors if a)
+    chains: list[tuple[bytes, re.Pattern, re.Pattern]] = []  # JS/TS: (module name, owner.attribute, .attribute)
+    for b in sorted({(b.owner, b.attribute, _module_name(b.span.path)) for b in bindings}):
+        owner, attribute, module = b
+        if attribute.rsplit(".", 1)[-1] not in leaves:
+            continue
+        chain = _SEP.join(re.escape(enc(part)) for part in attribute.split("."))
+        owned = rb"(?:^|[^\w$])" + re.escape(enc(owner.replace("()", ""))) + _SEP + chain
+        chains.append((enc(module), re.compile(owned + rb"(?![\w$])"), re.compile(_SEP + chain + rb"(?![\w$])")))
 
-    def uses(data: bytes) -> bool:
-        return bool(prop.search(data)) and any(a in data for a in anchor_bytes)
+    def uses(data: bytes, kind: str) -> bool:
+        if kind not in _USE_KINDS or not prop.search(data):
+            return False
+        if kind not in _JS_KINDS:
+            return any(a in data for a in anchor_bytes)
+        if not _RELATIVE_IMPORT.search(data):
+            return False
+        return any(owned.search(data) or (module and module in data and dotted.search(data))
+                   for module, owned, dotted in chains)
 
     return uses
 

@@ -386,3 +386,36 @@ def test_a_daemonic_process_scans_without_workers() -> None:
     found = queue.get(timeout=60)
     proc.join(timeout=10)
     assert found == len(scan(ROOT / "fixtures" / "growqr-backend", Config(jobs=1, use_cache=False)).findings)
+
+
+# ---------------------------------------------------------------------- the second pass's test
+
+def _binding(path: str, owner: str, attribute: str):
+    from scanner.facts import ConfigBinding, Span
+
+    return ConfigBinding(Span(path, 1, 1, 1, 2), owner, attribute, "DATABASE_URL", None)
+
+
+@pytest.mark.parametrize("source, kind, expected", [
+    # a JS/TS use starts from a name imported from a relative module
+    (b'import { config } from "./config";\nconnect(config.db.url);\n', "typescript", True),
+    (b'const { config } = require("../config");\nconnect(config?.db?.url);\n', "javascript", True),
+    (b'import { getConfig } from "./config";\nconnect(getConfig().db.url);\n', "tsx", True),
+    (b'import settings from "./config";\nconnect(settings.db.url);\n', "typescript", True),  # by module
+    (b'import { config } from "@nestjs/config";\nconnect(config.db.url);\n', "typescript", False),
+    (b'function f(config) { return config.db.url; }\n', "typescript", False),  # nothing imported
+    (b'import { a } from "./a";\nconnect(a.db.url);\n', "typescript", False),  # imported from another module
+    (b'import { a } from "./a";\nconnect(organization.db.url);\n', "typescript", False),  # other owner, other module
+    # Python keeps the looser test: a property and a name it may resolve through
+    (b"from app import config\nconnect(config.url)\n", "python", True),
+    (b"connect(settings.url)\n", "python", False),
+    # no other frontend reports config uses
+    (b"config.db.url\n", "text", False),
+])
+def test_second_pass_reads_files_that_may_use_a_bound_property(source, kind, expected) -> None:
+    from scanner.extraction import _property_uses
+
+    bindings = [_binding("src/config.ts", "config", "db.url"), _binding("src/config.ts", "getConfig()", "db.url"),
+                _binding("app/config.py", "config", "url")]
+    uses = _property_uses({"url"}, bindings)
+    assert uses(source, kind) is expected
