@@ -114,6 +114,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
                 out[i] = ready
             elif config.prefilter and not may_have_facts(sf.path, data, options_for(sf.kind, config)):
                 out[i] = FileFacts(sf.path)
+                data = data if may_be_used(sf.kind, data) else b""
                 keep = retained + len(data) <= RETAIN_BYTES
                 skipped[i] = data if keep else None
                 retained += len(data) if keep else 0
@@ -134,8 +135,8 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
         uses = _property_uses(leaves, bindings)
         todo = []
         for i in sorted(skipped):
-            if i in unread:
-                continue  # checked against the same properties when the index was written
+            if i in unread or files[i].kind not in _USE_KINDS:
+                continue  # checked against the same properties when the index was written, or never used
             data = skipped[i]
             if data is None:
                 read = _read(files[i], config)
@@ -177,7 +178,8 @@ def process_file(task: FileTask) -> tuple:
     """Read, sniff, pre-filter, look up, parse, store: the first pass for one file, in a worker.
 
     Returns ``("skipped", bytes)`` for a file the pre-filter rejects (the bytes serve the second
-    pass), ``("parsed", packed facts, cache key)`` for new facts the parent should store (writes
+    pass; empty when the file can use no config property, ``may_be_used``), ``("parsed", packed
+    facts, cache key)`` for new facts the parent should store (writes
     from several workers into one directory contend), else ``("done", packed facts, cache key or
     None)``.
     """
@@ -188,7 +190,7 @@ def process_file(task: FileTask) -> tuple:
     if ready is not None:
         return ("done", pack(ready), None)
     if task.prefilter and not may_have_facts(task.path, data, task.options):
-        return ("skipped", data)
+        return ("skipped", data if may_be_used(task.options.kind, data) else b"")
     cache = None
     if task.cache_dir is not None:
         from .cache import FactsCache
@@ -234,8 +236,19 @@ _USE_KINDS = frozenset({"typescript", "tsx", "javascript", "python"})
 _JS_KINDS = frozenset({"typescript", "tsx", "javascript"})
 #: A relative import or require: a JS/TS frontend resolves only those (``typescript._resolve_module``),
 #: and a file without one has no imported name to use a bound property through.
-_RELATIVE_IMPORT = re.compile(rb"""(?:\bfrom|\brequire\s*\()\s*["'`]\.""")
-_SEP = rb"(?:\s*\(\s*\))?\s*(?:\?\.|\.)\s*"  # between two names of a chain: ".", "?.", "()."
+_RELATIVE_IMPORT = re.compile(rb"""(?:from|require\s*\()\s*["'`]\.""")
+#: Between two names of a reference as ``project.binding_for`` splits it: "." or "?." (the
+#: frontend writes it "."), after a call without arguments ("()" is dropped). Whitespace or
+#: anything else inside a reference makes a name that never matches a binding.
+_SEP = rb"(?:\(\))?\??\."
+#: Bytes before a property access searched for the rest of its reference.
+_WINDOW = 1024
+
+
+def may_be_used(kind: str, data: bytes) -> bool:
+    """Whether a file can use a config property some other file binds, whatever the bindings:
+    its frontend reports such uses, and (JS/TS) it imports from a relative module."""
+    return kind in _USE_KINDS and (kind not in _JS_KINDS or _RELATIVE_IMPORT.search(data) is not None)
 
 
 def _property_uses(leaves: set[str], bindings: list[ConfigBinding]) -> Callable[[bytes, str], bool]:
@@ -244,37 +257,40 @@ def _property_uses(leaves: set[str], bindings: list[ConfigBinding]) -> Callable[
 
     Python: ``.leaf`` as a property access, and a name the reference can resolve through (the
     owner, or the binding file's module name). JS/TS, where a use must start from a name imported
-    from a relative module: a relative import, and for one binding of that leaf either
-    ``owner.attribute`` (``config.db.url``, or ``getConfig().db.url``) or the binding module's name
-    and ``.attribute``. Every test is looser than the frontends, never tighter."""
+    from a relative module: a relative import, and before some ``.leaf`` of a binding either
+    ``owner.attribute`` (``config.db.url``, ``getConfig().db.url``) or ``.attribute`` in a file
+    that names the binding's module. Every test is looser than the frontends, never tighter."""
     def enc(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
     names = sorted(leaves, key=len, reverse=True)
-    prop = re.compile(rb"\.(?:" + b"|".join(re.escape(enc(n)) for n in names) + rb")(?![\w$])")
+    prop = re.compile(rb"\.(" + b"|".join(re.escape(enc(n)) for n in names) + rb")(?![\w$])")
     anchors = set()
     for b in bindings:
         anchors.add(b.owner.replace("()", ""))
         anchors.add(_module_name(b.span.path))
     anchor_bytes = tuple(enc(a) for a in anchors if a)
-    chains: list[tuple[bytes, re.Pattern, re.Pattern]] = []  # JS/TS: (module name, owner.attribute, .attribute)
-    for b in sorted({(b.owner, b.attribute, _module_name(b.span.path)) for b in bindings}):
-        owner, attribute, module = b
-        if attribute.rsplit(".", 1)[-1] not in leaves:
+    #: JS/TS, per leaf: (module name, owner.attribute, .attribute), each matching at a window's end.
+    chains: dict[bytes, list[tuple[bytes, re.Pattern, re.Pattern]]] = {}
+    for owner, attribute, module in sorted({(b.owner, b.attribute, _module_name(b.span.path)) for b in bindings}):
+        leaf = attribute.rsplit(".", 1)[-1]
+        if leaf not in leaves:
             continue
         chain = _SEP.join(re.escape(enc(part)) for part in attribute.split("."))
-        owned = rb"(?:^|[^\w$])" + re.escape(enc(owner.replace("()", ""))) + _SEP + chain
-        chains.append((enc(module), re.compile(owned + rb"(?![\w$])"), re.compile(_SEP + chain + rb"(?![\w$])")))
+        owned = rb"(?<![\w$])" + re.escape(enc(owner.replace("()", ""))) + _SEP + chain + rb"\Z"
+        chains.setdefault(enc(leaf), []).append((enc(module), re.compile(owned), re.compile(_SEP + chain + rb"\Z")))
 
     def uses(data: bytes, kind: str) -> bool:
-        if kind not in _USE_KINDS or not prop.search(data):
+        if not may_be_used(kind, data) or not prop.search(data):
             return False
         if kind not in _JS_KINDS:
             return any(a in data for a in anchor_bytes)
-        if not _RELATIVE_IMPORT.search(data):
-            return False
-        return any(owned.search(data) or (module and module in data and dotted.search(data))
-                   for module, owned, dotted in chains)
+        for m in prop.finditer(data):
+            window = data[max(0, m.start() - _WINDOW):m.end()]
+            for module, owned, dotted in chains.get(m.group(1), ()):
+                if owned.search(window) or (module and module in data and dotted.search(window)):
+                    return True
+        return False
 
     return uses
 
