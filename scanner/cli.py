@@ -151,7 +151,7 @@ def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_leve
     def run() -> int:
         config = _config(path, config_file, select=select, ignore=ignore, extend_select=extend_select,
                          min_level=min_level, fail_level=fail_level, jobs=jobs,
-                         include_hidden=include_hidden, no_suppress=no_suppress, no_cache=no_cache)
+                         include_hidden=include_hidden, no_suppress=no_suppress, no_cache=no_cache, output=output)
         options = {}
         if fmt == "text":
             options["color"] = color if color is not None else (output is None and sys.stdout.isatty())
@@ -189,8 +189,10 @@ def scan(path, fmt, output, sarif_category, select, ignore, min_level, fail_leve
 
 
 def _config(path, config_file, *, select=None, ignore=None, extend_select=None, min_level=None,
-            fail_level=None, jobs=0, include_hidden=False, no_suppress=False, no_cache=False):
-    """The file's settings (``--config`` or the nearest one) with command-line options on top."""
+            fail_level=None, jobs=0, include_hidden=False, no_suppress=False, no_cache=False, output=None):
+    """The file's settings (``--config`` or the nearest one) with command-line options on top.
+    ``output``, the file this run writes, is not scanned when it lies in the tree: a report
+    regenerated into the tree it describes must not describe itself."""
     from .config import load_config, merge
     from .levels import Level
 
@@ -212,7 +214,20 @@ def _config(path, config_file, *, select=None, ignore=None, extend_select=None, 
         overrides["inline_suppressions"] = False
     if no_cache:
         overrides["use_cache"] = False
+    written = _path_in_tree(path, output) if output else None
+    if written is not None:
+        overrides["output_paths"] = frozenset({written})
     return merge(load_config(path, config_file), **overrides)
+
+
+def _path_in_tree(root: str, output: str) -> str | None:
+    """``output`` relative to ``root`` (POSIX) when it lies inside it, else None. The output's
+    own name is not resolved: a symlink there is replaced, not written through."""
+    parent = os.path.realpath(os.path.dirname(os.path.abspath(output)))
+    rel = os.path.relpath(os.path.join(parent, os.path.basename(output)), os.path.realpath(root))
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return None
+    return rel.replace(os.sep, "/")
 
 
 def _sarif_options(path: str, category: str | None) -> dict:
@@ -318,7 +333,7 @@ def baseline(path, output, config_file, select, ignore, jobs, no_progress, debug
         from .engine import scan as run_scan
         from .findings import Level
 
-        config = _config(path, config_file, select=select, ignore=ignore, jobs=jobs)
+        config = _config(path, config_file, select=select, ignore=ignore, jobs=jobs, output=output)
         from .config import merge
         config = merge(config, hidden_roles=frozenset(), min_level=Level.NOTE)
         progress = _Progress(not no_progress)
@@ -358,7 +373,7 @@ def report(path, output, check, timestamp, config_file, no_cache, no_progress, d
 
         if check and not output:
             raise UsageError("--check needs --output FILE: the document to compare with")
-        config = _config(path, config_file)
+        config = _config(path, config_file, output=output)
         if no_cache:
             import dataclasses
             config = dataclasses.replace(config, use_cache=False)

@@ -60,6 +60,7 @@ class Config:
     secret_name_patterns: frozenset[str] = frozenset()  # extra words or globs naming secrets
     environments: tuple[str, ...] = ()  # the team's environment names, as written in its config
     inline_suppressions: bool = True  # False: ignore `envmatrix: ignore[…]` comments
+    output_paths: frozenset[str] = frozenset()  # root-relative paths this run writes (its reports): never scanned
 
     def selects(self, code: str) -> bool:
         """True when ``code`` is selected and not ignored (prefixes match families)."""

@@ -428,8 +428,8 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
                 _walk(entry.path, rel, stack, user_spec, config, out, root_real, depth + 1)
             continue
         kind = classify_kind(rel)
-        if kind is None:
-            continue  # no frontend reads it: neither ignore rules nor its metadata matter
+        if kind is None or rel in config.output_paths:
+            continue  # no frontend reads it (or it is this run's report): neither ignore rules nor its metadata matter
         if stack.ignored(rel, False) or (user_spec and user_spec.check_file(rel).include):
             out.ignored += 1
             continue

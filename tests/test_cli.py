@@ -82,3 +82,28 @@ def test_secrets_never_printed_in_full() -> None:
         out = run("scan", GROWQR, "--format", fmt).stdout
         for secret in ("dev-a2a-key", "growqr-admin-dev", "dev-rivet-token", "growqr:growqr@"):
             assert secret not in out, (fmt, secret)
+
+
+def test_a_report_written_into_the_tree_does_not_describe_itself(tmp_path) -> None:
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(GROWQR, tree)
+    (tree / "docs").mkdir(exist_ok=True)
+    report = tree / "docs" / "environment-matrix.md"
+    first = run("report", str(tree), "-o", str(report), "--no-progress")
+    assert first.exit_code == 0
+    text = report.read_text(encoding="utf-8")
+    assert "docs/environment-matrix.md" not in text.split("Regenerate with", 1)[0]
+    assert run("report", str(tree), "-o", str(report), "--no-progress").exit_code == 0
+    assert report.read_text(encoding="utf-8") == text  # a fixed point: regenerating changes nothing
+    assert run("report", str(tree), "-o", str(report), "--check", "--no-progress").exit_code == 0
+    scanned = tree / "report.json"
+    assert run("scan", str(tree), "--format", "json", "-o", str(scanned), "--no-progress").exit_code == 1
+    once = scanned.read_text(encoding="utf-8")
+    run("scan", str(tree), "--format", "json", "-o", str(scanned), "--no-progress")
+    assert scanned.read_text(encoding="utf-8") == once
+    assert '"path": "report.json"' not in once
+    # read by a scan that writes elsewhere: both are files of the tree like any other
+    files = json.loads(once)["summary"]["files"]
+    assert json.loads(run("scan", str(tree), "--format", "json", "--no-progress").stdout)["summary"]["files"] == files + 1
