@@ -67,13 +67,15 @@ def best(runs: int, cmd: list[str], env=None, before=None) -> tuple[float, float
 
 
 def tree_size(path: str) -> tuple[int, int]:
-    """Files and bytes envmatrix reads in ``path`` (its own discovery)."""
-    sys.path.insert(0, str(REPO))
-    from scanner.config import Config
-    from scanner.discover import discover
-
-    files = discover(path, Config()).files
-    return len(files), sum(f.size for f in files)
+    """Files and bytes envmatrix reads in ``path`` (its own discovery), counted in a child process:
+    importing the scanner here would raise this process's resident size, which every timed child
+    starts from (Linux keeps the peak across exec), and hide peaks below it."""
+    code = ("import sys; from scanner.config import Config; from scanner.discover import discover; "
+            "f = discover(sys.argv[1], Config()).files; print(len(f), sum(x.size for x in f))")
+    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=str(REPO)))
+    files, size = out.stdout.split()
+    return int(files), int(size)
 
 
 def bench(path: str, runs: int, jobs: int) -> None:
