@@ -73,7 +73,7 @@ class FactsCache:
     @staticmethod
     def key(path: str, data: bytes, options) -> str:
         """SHA-256 of the code fingerprint, every ``ExtractOptions`` field, the path and the bytes."""
-        header = "\0".join((code_fingerprint(), _options_text(options), path))
+        header = "\0".join((code_fingerprint(), fields_text(options), path))
         return hashlib.sha256(header.encode("utf-8", "surrogatepass") + b"\0" + data).hexdigest()
 
     def _entry(self, key: str) -> str:
@@ -231,10 +231,13 @@ class StatIndex:
         _write_private(f"{self.file}.tmp-{os.getpid()}", str(self.file), blob)
 
 
-def _options_text(options) -> str:
-    """``ExtractOptions`` as stable text: sets sorted (their iteration order varies by process)."""
+def fields_text(options, skip: frozenset[str] = frozenset()) -> str:
+    """A dataclass (``ExtractOptions``, ``Config``) as stable text, less the fields in ``skip``:
+    sets sorted (their iteration order varies by process)."""
     parts = []
     for f in dataclasses.fields(options):
+        if f.name in skip:
+            continue
         value = getattr(options, f.name)
         if isinstance(value, (set, frozenset)):
             value = sorted(value)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._io import link_state, stat_signature
+from .cache import fields_text
 
 if TYPE_CHECKING:
     from .config import Config
@@ -69,19 +70,6 @@ def package_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def settings_text(config: "Config") -> str:
-    """The settings an analysis depends on, as stable text (sets sorted)."""
-    parts = []
-    for f in dataclasses.fields(config):
-        if f.name in _AFTER_ANALYSIS:
-            continue
-        value = getattr(config, f.name)
-        if isinstance(value, (set, frozenset)):
-            value = sorted(value)
-        parts.append(f"{f.name}={value!r}")
-    return ";".join(parts)
-
-
 class Snapshot:
     """The snapshot file of one root (as given and as resolved) and one set of settings.
 
@@ -90,11 +78,10 @@ class Snapshot:
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str], root: str | os.PathLike[str], config: "Config") -> None:
-        ident = "\0".join((str(FORMAT), package_fingerprint(), settings_text(config), os.fspath(root),
+        ident = "\0".join((str(FORMAT), package_fingerprint(), fields_text(config, _AFTER_ANALYSIS), os.fspath(root),
                            os.path.realpath(root)))
         name = hashlib.sha256(ident.encode("utf-8", "surrogateescape")).hexdigest()[:40]
         self.file = Path(cache_dir) / f"snapshot-v{FORMAT}" / name
-        self.root = os.fspath(root)
 
     def check(self) -> str | None:
         """The token of the stored analysis when nothing it depends on has changed, else None."""
