@@ -803,6 +803,22 @@ def test_names_imported_from_settings_keep_their_uses():
     assert "timeout=SYNC_TIMEOUT" in reduced and "return 1" not in reduced
 
 
+def test_methods_that_only_name_their_own_class_are_dropped():
+    src = ("import os\nclass Query:\n    url = os.environ.get('LOOKUP_URL')\n"
+           "    def again(self):\n        return super(Query, self).again()\n"
+           "    def local(self):\n        return self.url or 'http://localhost:53'\n")
+    reduced = frontend.reduce_source(src, ast.parse(src))
+    assert "super(Query" not in reduced and "LOOKUP_URL" in reduced and "localhost:53" in reduced
+
+
+def test_nested_settings_config_class_is_read_whatever_the_class_is_called():
+    # Nothing in ``class Config`` is a trigger, and the outer name occurs nowhere in it.
+    src = ('from pydantic import BaseSettings, Field\nclass AppSettings(BaseSettings):\n'
+           '    db_url: str = Field("x", env="DATABASE_URL")\n    port: int = 8000\n'
+           '    def describe(self):\n        return "settings"\n    class Config:\n        env_prefix = "SVC_"\n')
+    assert reads(src) == [("DATABASE_URL", "x", "pydantic-settings", False), ("SVC_PORT", "8000", "pydantic-settings", False)]
+
+
 def test_prefilter_skips_parse(monkeypatch):
     monkeypatch.setattr(frontend, "nesting_problem", lambda text: pytest.fail("parsed"))
     assert scan("def add(a, b):\n    return a + b\n") == FileFacts("app/main.py")
@@ -1112,3 +1128,33 @@ def test_positions_of_nodes_a_stopped_run_interrupted_are_not_kept():
     positions.enter(module.body[-1])
     assert positions[boolean.left] == expected[boolean.left]  # stops inside `boolean`
     assert positions[boolean] == expected[boolean]
+
+
+UNVALIDATED_SOURCES = [
+    "x = (1)\n",
+    "if a:\n    pass\nelif (b):\n    y = [1, 2,]\nelse:\n    z = {'k': f'{v!r:>3}'}\n",
+    "@dec(arg)\nasync def f(*, k=1, **kw) -> int:\n    return await g(k) if k else (yield)\n",
+    "class C(Base, metaclass=M):\n    x: int = 0\n    def m(self): return lambda q=1: q ** 2\n",
+    "with open(p) as f, ctx():\n    print(*args, sep='')\n",
+    "match v:\n    case [1, *rest] if rest:\n        pass\n    case {'k': _}:\n        pass\n",
+]
+
+
+@pytest.mark.parametrize("source", UNVALIDATED_SOURCES)
+def test_unvalidated_parse_gives_the_validated_tree(source):
+    import libcst as cst
+
+    module = frontend.parse_unvalidated(source)
+    assert module.code == source
+    assert module.deep_equals(cst.parse_module(source))
+
+
+def test_validation_is_back_after_the_parse_even_when_it_fails():
+    import libcst as cst
+
+    with pytest.raises(cst.ParserSyntaxError):
+        frontend.parse_unvalidated("def (:\n")
+    frontend.parse_unvalidated("x = 1\n")
+    # A node built by hand is checked again: a parenthesised name without its closing paren.
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("x", lpar=[cst.LeftParen()])

@@ -241,11 +241,16 @@ def _reduce(text: str, tree: ast.Module, extra_hosts: frozenset[str] = frozenset
             continue
         kept.append(node)
         if isinstance(node, ast.ClassDef):
+            # Methods without a trigger go. The class's own name does not make a method worth
+            # reading (``super(Query, self)`` and ``isinstance(other, Check)`` fill the methods of
+            # a large class). Nested classes stay: pydantic's ``class Config: env_prefix = …``
+            # names no trigger and decides every field's variable.
+            others = names - {node.name}
             members = node.body
             for j, member in enumerate(members):
-                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) \
                         and not shares_line(members, j) and _start(member) > node.lineno \
-                        and not _hits(segment(member), names, extra_hosts):
+                        and not _hits(segment(member), others, extra_hosts):
                     blank.append((_start(member), member.end_lineno, member.col_offset))
     if not blank:
         return text, body
@@ -267,6 +272,35 @@ def _recursion_room() -> Iterator[None]:
     finally:
         if old < RECURSION_LIMIT:
             sys.setrecursionlimit(old)
+
+
+def parse_unvalidated(source: str):
+    """``libcst.parse_module`` without libcst's per-node validation.
+
+    Every libcst node checks itself when constructed (``CSTNode.__post_init__`` calls
+    ``_validate``: balanced parentheses, required whitespace). That guards trees built by hand; a
+    tree the parser builds from source is valid by construction, and libcst's own source notes
+    the checks could move out of parsing for that reason. They cost about a fifth of the parse
+    (healthchecks' Python). The check is switched off for the parse call only and put back even
+    when the parse raises. The switch is on the class, so it is process-wide: a program that
+    builds libcst nodes in another thread during a scan would skip their checks too (envmatrix
+    itself extracts in one thread).
+    """
+    import libcst as cst
+    from libcst._nodes.base import CSTNode
+
+    check = CSTNode.__dict__.get("__post_init__")
+    if check is None:  # pragma: no cover - a libcst release that moved validation elsewhere
+        return cst.parse_module(source)
+    CSTNode.__post_init__ = _no_validation
+    try:
+        return cst.parse_module(source)
+    finally:
+        CSTNode.__post_init__ = check
+
+
+def _no_validation(self) -> None:
+    return None
 
 
 def _positions(module):  # -> Mapping[CSTNode, CodeRange]
@@ -462,7 +496,7 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     from ._python_visitor import collect
 
     try:
-        module = cst.parse_module(source)
+        module = parse_unvalidated(source)
     except cst.ParserSyntaxError as exc:
         detail = str(exc.message).split("\n", 1)[0]
         return FileFacts(path, diagnostics=(("parse-error", (
