@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import fnmatch
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ._io import link_state, read_source, stat_signature
 from .config import Config
@@ -115,6 +115,8 @@ class Discovery:
     links: list[tuple[str, tuple[str, int]]] = field(default_factory=list)
     #: (absolute path, ``stat_signature``, ``listing_digest``) of each directory listed.
     listings: list[tuple[str, tuple[int, ...] | None, bytes]] = field(default_factory=list)
+    #: Told (kind, size) of each file as the walk finds it (``extraction.WarmAhead``); not a result.
+    on_file: Callable[[str, int], None] | None = field(default=None, repr=False, compare=False)
 
 
 def listing_digest(entries: list[os.DirEntry]) -> bytes:
@@ -343,12 +345,14 @@ def _read_spec(path: str, rel: str | None = None, out: Discovery | None = None) 
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def discover(root: str | os.PathLike[str], config: Config) -> Discovery:
-    """Every scannable file below ``root`` in a stable (sorted) order, with what was skipped."""
+def discover(root: str | os.PathLike[str], config: Config,
+             on_file: Callable[[str, int], None] | None = None) -> Discovery:
+    """Every scannable file below ``root`` in a stable (sorted) order, with what was skipped.
+    ``on_file(kind, size)`` hears of each file as the walk finds it."""
     root_path = Path(root)
     import pathspec
 
-    result = Discovery()
+    result = Discovery(on_file=on_file)
     user_spec = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     stack = _IgnoreStack()
     for parts in ((".git",), (".git", "info"), (".git", "info", "exclude")):
@@ -461,6 +465,8 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
             continue
         out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size,
                                     (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
+        if out.on_file is not None:
+            out.on_file(kind, st.st_size)
 
 
 def symlink_diagnostic(rel: str, root_real: str, state: tuple[str, int]) -> Diagnostic:

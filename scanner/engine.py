@@ -108,19 +108,26 @@ def analyse(root: str | os.PathLike[str], config: Config, progress: ProgressFn |
     snapshot = open_snapshot(root, config)
     if snapshot is not None and (kept := snapshot.load()) is not None:
         return kept
-    found = discover(Path(root), config)
-    analysis = _analyse(found, Path(root), config, progress)
+    from .extraction import WarmAhead, early_zygote
+
+    zygote = early_zygote(config)  # builds the parsers while the tree is walked
+    try:
+        found = discover(Path(root), config, on_file=WarmAhead(zygote, config) if zygote is not None else None)
+        analysis = _analyse(found, Path(root), config, progress, zygote)
+    finally:
+        if zygote is not None:
+            zygote.close()
     if snapshot is not None:
         analysis.token = snapshot.save(analysis, found, started_ns)
     return analysis
 
 
-def _analyse(found: Discovery, root: Path, config: Config, progress: ProgressFn | None) -> Analysis:
+def _analyse(found: Discovery, root: Path, config: Config, progress: ProgressFn | None, zygote=None) -> Analysis:
     from . import suppress
     from .rules import REGISTRY
 
     diagnostics = list(found.diagnostics)
-    file_facts = extract_all(found.files, config, progress, root)
+    file_facts = extract_all(found.files, config, progress, root, zygote)
     for ff in file_facts:
         for code, message in ff.diagnostics:
             diagnostics.append(Diagnostic(ff.path, code, message))
@@ -145,11 +152,11 @@ def _analyse(found: Discovery, root: Path, config: Config, progress: ProgressFn 
 
 
 def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
-                root: str | os.PathLike[str] | None = None) -> list[FileFacts]:
+                root: str | os.PathLike[str] | None = None, zygote=None) -> list[FileFacts]:
     """Facts for every file, in input order (``extraction.py``: pre-filter, cache, pool)."""
     from .extraction import extract_all as run
 
-    return run(files, config, progress, root)
+    return run(files, config, progress, root, zygote)
 
 
 def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagnostic]) -> tuple[list[Finding], bool]:

@@ -53,8 +53,11 @@ RETAIN_BYTES = 4 * 1024 * 1024
 
 
 def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
-                root: str | os.PathLike[str] | None = None) -> list[FileFacts]:
-    """Facts for every file, in input order. Unreadable files become diagnostics."""
+                root: str | os.PathLike[str] | None = None, zygote=None) -> list[FileFacts]:
+    """Facts for every file, in input order. Unreadable files become diagnostics.
+
+    ``zygote`` (``early_zygote``), when given, forks the first pass's workers; it is closed once
+    that pass no longer needs it."""
     started_ns = time.time_ns()
     cache = _open_cache(config, root)
     index = _open_index(cache, config, root)
@@ -76,15 +79,19 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
         else:
             unknown.append(i)
     jobs = _jobs_for_reading([files[i] for i in unknown], config)
+    if not (jobs > 1 and can_start_workers()) and zygote is not None:
+        zygote.close()  # not needed: stop its warming at once
     if jobs > 1 and can_start_workers():
         # Workers read, pre-filter, consult the cache and parse; this process only collects.
-        _warm({files[i].kind for i in unknown})
+        if zygote is not None:
+            zygote.warm({files[i].kind for i in unknown})
         cache_dir = str(cache.root.parent) if cache is not None else None
         tasks = [FileTask(i, files[i].path, files[i].abspath, options_for(files[i].kind, config),
                           config.max_file_size, config.prefilter, cache_dir) for i in unknown]
         from . import pool
 
-        for done, (task, result, lost) in enumerate(pool.run_raw(tasks, jobs, config.file_timeout, process_file), 1):
+        first_pass = pool.run_raw(tasks, jobs, config.file_timeout, process_file, zygote=zygote, warm=_warm)
+        for done, (task, result, lost) in enumerate(first_pass, 1):
             i = task.index
             if lost is not None:
                 out[i] = FileFacts(task.path, diagnostics=(lost,))
@@ -103,6 +110,8 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
             if progress:
                 progress(len(files) - len(unknown) + done, len(files))
         unknown = []
+        if zygote is not None:
+            zygote.close()
     for n, i in enumerate(unknown, 1):
         sf = files[i]
         data = _read(sf, config)
@@ -364,8 +373,7 @@ def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | No
     if jobs > 1 and can_start_workers():
         from . import pool
 
-        _warm({task.options.kind for task in misses})
-        results = pool.run(misses, jobs, config.file_timeout)
+        results = pool.run(misses, jobs, config.file_timeout, warm=_warm)
     else:
         results = _in_process(misses, config.file_timeout)
     for index, facts in results:
@@ -380,6 +388,38 @@ def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | No
 
 
 _UNCACHED = frozenset({"timeout", "worker-crashed", "out-of-memory"})  # may pass next time
+
+
+def early_zygote(config: Config):
+    """A ``pool.Zygote`` for a scan's first pass, started before the walk so that it builds the
+    parsers while the tree is walked; None where no workers will run (``--jobs 1``, one CPU, a
+    daemonic process, no ``fork``)."""
+    if config.jobs == 1 or (not config.jobs and cpu_count() < 2) or not can_start_workers():
+        return None
+    from .pool import Zygote
+
+    return Zygote.start(process_file, _warm)
+
+
+class WarmAhead:
+    """The walk's ``on_file``: tells the zygote which kinds of file it finds, once they add up to
+    enough bytes that the pool will run (``POOL_MIN_READ_BYTES``; from the first file when the
+    user set ``--jobs``). A small tree never has it build anything."""
+
+    def __init__(self, zygote, config: Config) -> None:
+        self.zygote = zygote
+        self.threshold = 0 if config.jobs else POOL_MIN_READ_BYTES
+        self.size = 0
+        self.kinds: set[str] = set()
+
+    def __call__(self, kind: str, size: int) -> None:
+        self.size += size
+        if kind not in self.kinds:
+            self.kinds.add(kind)
+        elif self.size < self.threshold or self.size - size >= self.threshold:
+            return  # nothing new to ask for, and the threshold was not crossed by this file
+        if self.size >= self.threshold:
+            self.zygote.warm(self.kinds)
 
 
 def _warm(kinds: set[str]) -> None:

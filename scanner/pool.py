@@ -7,6 +7,11 @@ and since when. A file that takes longer than ``timeout`` seconds gets the diagn
 and its worker is killed; a worker that dies (a segfault in a parser, the OOM killer) costs the
 file it was on a ``worker-crashed`` diagnostic. Either way a fresh worker takes the rest of the
 chunk. Workers build their parsers and compiled queries once (the frontends ``lru_cache`` them).
+
+Where ``fork`` exists, workers come from a ``Zygote``: a process forked when a scan starts, which
+builds the parsers (``warm``) while this one walks the tree, and forks each worker on request.
+Workers then share its parsers without inheriting the walk's data, and this process loads no
+grammar at all unless it parses in-process.
 """
 
 from __future__ import annotations
@@ -73,6 +78,211 @@ def _worker(conn: "Connection", work) -> None:
             conn.send((task.index, result))
 
 
+class Zygote:
+    """A process that builds the frontends' parsers, then forks extraction workers on request.
+
+    Started (``start``) before the tree is walked, it imports and compiles what the walk tells it
+    (``warm``) on another CPU while this process walks; each worker forked from it (``spawn``)
+    shares that work copy-on-write, as workers forked from a warmed parent would, but not the
+    walk's file list and signatures (about 9 MiB on a 5,000-file tree), and this process never
+    loads a grammar or libcst for the workers' sake.
+
+    The channel is a socket pair: messages go one way, worker pipes go the other way as file
+    descriptors (``multiprocessing.reduction.send_handle``) and pids come back. The zygote reaps
+    its workers and this process reaps the zygote (``close``), so their CPU time and peak memory
+    count in this process's RUSAGE_CHILDREN as a worker's did when this process forked it.
+    Linux only: ``start`` returns None where ``fork`` is not the start method.
+    """
+
+    def __init__(self, pid: int, channel: "Connection") -> None:
+        self.pid = pid
+        self.channel = channel
+        self.warmed: set[str] = set()
+
+    @classmethod
+    def start(cls, work, warm) -> "Zygote | None":
+        """Fork a zygote whose workers run ``work(task)`` and whose ``warm(kinds)`` builds parsers."""
+        if _context().get_start_method() != "fork" or not can_start_workers():
+            return None
+        from multiprocessing import Pipe
+
+        ours, theirs = Pipe(duplex=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Signals wait until the zygote has its own handlers: a Ctrl-C landing right after the
+        # fork would otherwise unwind the zygote through this process's stack and exit handlers.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+            if pid == 0:  # the zygote
+                status = 1
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                    ours.close()
+                    _zygote_main(theirs, work, warm)
+                    status = 0
+                finally:
+                    os._exit(status)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        theirs.close()
+        return cls(pid, ours)
+
+    def warm(self, kinds) -> None:
+        """Ask for the parsers of ``kinds`` (those not asked for yet); returns at once."""
+        new = sorted(set(kinds) - self.warmed)
+        if new:
+            self.warmed.update(new)
+            self.channel.send(("warm", tuple(new)))
+
+    def spawn(self) -> tuple[int, "Connection"]:
+        """A new worker: (pid, this side of its pipe). Waits for the asked warming to finish."""
+        from multiprocessing import Pipe
+        from multiprocessing.reduction import send_handle
+
+        ours, theirs = Pipe(duplex=True)
+        try:
+            self.channel.send(("spawn",))
+            send_handle(self.channel, theirs.fileno(), self.pid)
+            pid = self.channel.recv()
+        except BaseException:
+            ours.close()  # a worker forked meanwhile reads EOF and ends
+            raise
+        finally:
+            theirs.close()
+        return pid, ours
+
+    def close(self) -> None:
+        """End the zygote (its workers end when their pipes close) and reap it. Idempotent."""
+        if self.channel.closed:
+            return
+        try:
+            self.channel.send(("exit",))
+        except OSError:
+            pass
+        self.channel.close()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _zygote_main(channel: "Connection", work, warm) -> None:
+    children: set[int] = set()
+    try:
+        _zygote_serve(channel, work, warm, children)
+    finally:
+        _end_workers(children)
+
+
+#: Seconds the zygote, told to end, waits for its workers to end (they were told to, or their
+#: pipes closed) before it kills them: one whose pipe a crashed parent left open would wait forever.
+ZYGOTE_GRACE = 2.0
+
+
+def _end_workers(children: set[int]) -> None:
+    deadline = time.monotonic() + ZYGOTE_GRACE
+    while _reap(children) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    while children:
+        try:
+            pid, _status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        children.discard(pid)
+
+
+def _reap(children: set[int]) -> bool:
+    """Wait for the workers that have ended; True while some still run. Waiting (not ignoring
+    SIGCHLD) keeps their CPU time and peak memory in this process's RUSAGE_CHILDREN, which the
+    parent gets when it reaps the zygote."""
+    while children:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            children.clear()
+            return False
+        if pid == 0:
+            return True
+        children.discard(pid)
+    return False
+
+
+def _zygote_serve(channel: "Connection", work, warm, children: set[int]) -> None:
+    import gc
+    from multiprocessing.connection import Connection
+    from multiprocessing.reduction import recv_handle
+
+    while True:
+        _reap(children)
+        try:
+            message = channel.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "warm":
+            try:
+                warm(set(message[1]))
+            except Exception:  # noqa: BLE001 - a worker builds what is missing itself, and reports
+                pass
+            gc.freeze()  # workers then leave these objects alone: no GC passes, no copied pages
+        elif message[0] == "spawn":
+            fd = recv_handle(channel)
+            pid = os.fork()
+            if pid == 0:  # a worker
+                status = 1
+                try:
+                    channel.close()
+                    _worker(Connection(fd), work)
+                    status = 0
+                finally:
+                    os._exit(status)
+            children.add(pid)
+            os.close(fd)
+            channel.send(pid)
+        else:
+            return
+
+
+class _ZygoteWorker:
+    """A worker forked by the zygote: the parent knows it by its pid and its pipe alone. Its death
+    shows as the end of its pipe (nothing else holds the other side)."""
+
+    sentinel = None
+
+    def __init__(self, zygote: Zygote) -> None:
+        self.pid, self.conn = zygote.spawn()
+        self.inflight: deque = deque()
+        self.since = 0.0
+
+    def alive(self) -> bool:
+        return True  # a dead worker's pipe reads as EOF: the caller learns it there
+
+    def give(self, chunk: list) -> None:
+        self.inflight.extend(chunk)
+        self.since = time.monotonic()
+        self.conn.send(chunk)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.conn.close()
+
+
 def _context():
     import multiprocessing  # here, not at the top: a scan that never forks does not pay for it
 
@@ -89,6 +299,10 @@ class _Worker:
         child.close()
         self.inflight: deque = deque()
         self.since = 0.0
+        self.sentinel = self.proc.sentinel
+
+    def alive(self) -> bool:
+        return self.proc.is_alive()
 
     def give(self, chunk: list) -> None:
         self.inflight.extend(chunk)
@@ -110,26 +324,42 @@ class _Worker:
         self.conn.close()
 
 
-def run(tasks: list[Task], jobs: int, timeout: float) -> Iterator[tuple[int, FileFacts]]:
-    """Extract ``tasks`` in ``jobs`` processes; yields (index, facts) once per task, in any order."""
-    for task, result, lost in run_raw(tasks, jobs, timeout, _extract_packed):
+def run(tasks: list[Task], jobs: int, timeout: float, warm=None) -> Iterator[tuple[int, FileFacts]]:
+    """Extract ``tasks`` in ``jobs`` processes; yields (index, facts) once per task, in any order.
+    ``warm(kinds)`` builds the parsers the workers share (see ``run_raw``)."""
+    for task, result, lost in run_raw(tasks, jobs, timeout, _extract_packed, warm=warm):
         yield task.index, FileFacts(task.path, diagnostics=(lost,)) if lost else unpack(result)
 
 
-def run_raw(tasks: list, jobs: int, timeout: float, work) -> Iterator[tuple[object, object, tuple[str, str] | None]]:
+def run_raw(tasks: list, jobs: int, timeout: float, work, zygote: Zygote | None = None,
+            warm=None) -> Iterator[tuple[object, object, tuple[str, str] | None]]:
     """Run ``work(task)`` for every task in ``jobs`` processes; yields (task, result, lost) once per
     task, in any order. ``lost`` is a (code, message) diagnostic when the task got no result (its
     worker timed out, died or ran out of memory); ``work`` must be a module-level function and
-    each task needs ``index`` and ``path``."""
+    each task needs ``index`` and ``path``.
+
+    Workers come from ``zygote`` when given (it must run ``work``); else, where ``fork`` is the
+    start method, from a zygote started here and ended on return (``warm`` then builds the
+    parsers they share); else they are spawned."""
     import gc
     from multiprocessing.connection import wait
 
     ctx = _context()
-    gc.freeze()  # forked workers then leave the parent's objects alone: no GC passes, no copied pages
+    own = zygote is None and warm is not None and (zygote := Zygote.start(work, warm)) is not None
+    if own:
+        zygote.warm({getattr(getattr(t, "options", None), "kind", None) for t in tasks} - {None})
     queue: deque[list] = deque(tasks[i:i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES))
-    workers = [_Worker(ctx, work) for _ in range(max(1, min(jobs, len(queue))))]
+
+    def new_worker():
+        return _ZygoteWorker(zygote) if zygote is not None else _Worker(ctx, work)
+
+    if zygote is None:
+        gc.freeze()  # forked workers then leave the parent's objects alone: no GC passes, no copied pages
+    workers = []
     remaining = len(tasks)
     try:
+        for _ in range(max(1, min(jobs, len(queue)))):
+            workers.append(new_worker())  # one at a time: each is stopped in ``finally``
         while remaining:
             for w in workers:
                 if not w.inflight and queue:
@@ -137,7 +367,7 @@ def run_raw(tasks: list, jobs: int, timeout: float, work) -> Iterator[tuple[obje
             busy = [w for w in workers if w.inflight]
             now = time.monotonic()
             wait_for = max(0.0, min(w.since + timeout - now for w in busy))
-            wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=wait_for)
+            wait([w.conn for w in busy] + [w.sentinel for w in busy if w.sentinel is not None], timeout=wait_for)
             for i, w in enumerate(workers):
                 if not w.inflight:
                     continue
@@ -153,7 +383,7 @@ def run_raw(tasks: list, jobs: int, timeout: float, work) -> Iterator[tuple[obje
                     lost = ("worker-crashed", "skipped: the worker process reading it died")
                 if not w.inflight:
                     continue
-                if lost is None and not w.proc.is_alive():
+                if lost is None and not w.alive():
                     lost = ("worker-crashed", "skipped: the worker process reading it died "
                             f"(exit code {w.proc.exitcode})")
                 if lost is None and time.monotonic() - w.since > timeout:
@@ -166,13 +396,16 @@ def run_raw(tasks: list, jobs: int, timeout: float, work) -> Iterator[tuple[obje
                 w.stop(kill=True)
                 if rest:
                     queue.appendleft(rest)
-                workers[i] = _Worker(ctx, work)
+                workers[i] = new_worker()
                 remaining -= 1
                 yield task, None, lost
     finally:
         for w in workers:
             w.stop(kill=bool(w.inflight))
-        gc.unfreeze()
+        if own:
+            zygote.close()
+        if zygote is None:
+            gc.unfreeze()
 
 
 def can_start_workers() -> bool:

@@ -194,18 +194,93 @@ def _tasks(names):
             for i, name in enumerate(names)]
 
 
+def _no_warm(kinds) -> None:
+    return None
+
+
 @pytest.mark.skipif(not FORK, reason="the workers inherit the patched function by forking")
-def test_a_crash_or_a_hang_costs_one_file(monkeypatch) -> None:
+@pytest.mark.parametrize("warm", [None, _no_warm], ids=["forked-here", "from-a-zygote"])
+def test_a_crash_or_a_hang_costs_one_file(monkeypatch, warm) -> None:
     monkeypatch.setattr(pool, "run_task", _misbehave)
     names = [f"src/f{i}.ts" for i in range(40)]
     names[5], names[23] = "src/crash.ts", "src/slow.ts"
     start = time.monotonic()
-    results = dict(pool.run(_tasks(names), jobs=2, timeout=1.0))
+    results = dict(pool.run(_tasks(names), jobs=2, timeout=1.0, warm=warm))
     assert time.monotonic() - start < 20
     assert sorted(results) == list(range(40))
     assert results[5].diagnostics[0][0] == "worker-crashed"
     assert results[23].diagnostics[0][0] == "timeout"
     assert all(results[i].facts and not results[i].diagnostics for i in range(40) if i not in {5, 23})
+
+
+# ---------------------------------------------------------------------- the zygote (pool.Zygote)
+
+_STATE = {"value": "at start", "warmed": ()}
+
+
+def _report_state(task):
+    """A worker's view of what the parent and the zygote set (a module-level ``work``)."""
+    return (_STATE["value"], _STATE["warmed"], os.getppid())
+
+
+def _record_warm(kinds) -> None:
+    _STATE["warmed"] = tuple(sorted(kinds))
+
+
+def _burn(task):
+    end = time.process_time() + 0.15
+    while time.process_time() < end:
+        pass
+    return task.index
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    index: int
+    path: str
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_zygote_workers_share_its_warming_not_what_the_parent_built_later(monkeypatch) -> None:
+    monkeypatch.setitem(_STATE, "value", "at start")
+    zygote = pool.Zygote.start(_report_state, _record_warm)
+    try:
+        monkeypatch.setitem(_STATE, "value", "after the fork")  # as the walk's file list is built
+        zygote.warm({"typescript", "python"})
+        zygote.warm({"python"})  # asked once only
+        results = list(pool.run_raw([_Job(i, f"f{i}") for i in range(6)], 2, 10.0, _report_state, zygote=zygote))
+    finally:
+        zygote.close()
+        zygote.close()  # idempotent
+    assert {result for _task, result, _lost in results} == {("at start", ("python", "typescript"), zygote.pid)}
+    assert _STATE["warmed"] == ()  # this process built nothing
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_zygote_workers_are_reaped_and_their_cpu_time_counted() -> None:
+    import resource
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    before = cpu()
+    results = list(pool.run_raw([_Job(i, f"f{i}") for i in range(4)], 2, 10.0, _burn, warm=_no_warm))
+    assert sorted(result for _task, result, _lost in results) == [0, 1, 2, 3]
+    # 4 x 0.15 s of CPU in grandchildren reaches this process once the zygote is reaped.
+    assert cpu() - before >= 0.5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no zygote or worker left behind
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_a_scan_leaves_no_process_behind(tmp_path) -> None:
+    for i in range(30):
+        (tmp_path / f"m{i}.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n' * 800)
+    result = scan(tmp_path, Config(jobs=2, use_cache=False))
+    assert len({f.span.path for f in result.findings}) == 30
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 @pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="needs POSIX alarms")

@@ -286,8 +286,8 @@ def _scan_with_hook(monkeypatch, root: Path, hook) -> tuple[int, dict, str]:
     """Scan in-process; ``hook(root)`` runs between discovery and reading."""
     real = scanner.engine.discover
 
-    def discover_then_change(path, config):
-        found = real(path, config)
+    def discover_then_change(path, config, **kwargs):
+        found = real(path, config, **kwargs)
         hook(root)
         return found
 

@@ -58,9 +58,9 @@ def walks(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = engine.discover
 
-    def counting(root, config):
+    def counting(root, config, **kwargs):
         seen.append(str(root))
-        return real(root, config)
+        return real(root, config, **kwargs)
 
     monkeypatch.setattr(engine, "discover", counting)
     return seen
