@@ -113,7 +113,12 @@ class Zygote:
         # fork would otherwise unwind the zygote through this process's stack and exit handlers.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare (EAGAIN, ENOMEM): the pool forks its own
+                ours.close()
+                theirs.close()
+                return None
             if pid == 0:  # the zygote
                 status = 1
                 try:
