@@ -1158,3 +1158,36 @@ def test_validation_is_back_after_the_parse_even_when_it_fails():
     # A node built by hand is checked again: a parenthesised name without its closing paren.
     with pytest.raises(cst.CSTValidationError):
         cst.Name("x", lpar=[cst.LeftParen()])
+
+
+NESTED_SOURCES = [
+    # methods of a class, decorated, after comments and blank lines, one of them blanked
+    "import os\n\n\nclass Settings:\n    # a comment\n\n    @property\n    def url(self):\n"
+    "        return os.environ.get('DB_URL', 'postgres://localhost/db')\n\n"
+    "    def plain(self):\n        return 1\n\n    @staticmethod\n    async def env():\n"
+    "        if os.getenv('APP_ENV') == 'production':\n            return 'x'\n",
+    # a class in a function in a class, tab indentation, two statements on a line
+    "import os\nclass Outer:\n\tdef make(self):\n\t\tclass Inner:\n\t\t\tA = os.getenv('A', 'http://127.0.0.1:1'); B = 2\n"
+    "\t\treturn Inner\n",
+    # a fact in a decorator and in a default argument: not inside the function's body
+    "import os\nclass C:\n    @cache(os.getenv('TTL', '5'))\n    def f(self, url=os.getenv('U', 'http://localhost')):\n"
+    "        return url\n",
+    # a multi-line statement and a comment at the wrong indentation between members
+    "import os\nclass D:\n    def a(self):\n        x = call(\n  1,\n)\n# odd comment\n    def b(self):\n"
+    "        return os.environ['DEBUG'] == 'true'\n",
+]
+
+
+@pytest.mark.parametrize("source", NESTED_SOURCES)
+def test_positions_from_nested_statements_match_the_whole_statement(source, monkeypatch):
+    from scanner.languages import _python_visitor
+
+    anchored = scan(source)
+    real = _python_visitor.collect
+
+    def without_anchors(*args):
+        pending, imports, hints, _anchors = real(*args)
+        return pending, imports, hints, {}
+
+    monkeypatch.setattr(_python_visitor, "collect", without_anchors)
+    assert anchored.facts and scan(source) == anchored

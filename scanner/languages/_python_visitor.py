@@ -235,6 +235,9 @@ class Collector(Walker):
         self.tests: set[int] = set()  # ids of boolean operations already read as conditions
         self.top_index = -1  # index in the module body of the statement being read
         self.hints: dict[int, int] = {}  # id of a pending fact's node -> its top-level statement
+        #: id of a pending fact's node -> indices down the bodies of the classes and functions
+        #: around it (``_anchor_path``), when it sits in one: positions are computed from there.
+        self.anchors: dict[int, tuple[int, ...]] = {}
         self.settings_mixins: set[str] = set()  # classes a settings class of this module inherits from
 
     # ================================================================== pass 1: module tables
@@ -544,6 +547,27 @@ class Collector(Walker):
     def _add(self, pending: Pending) -> None:
         self.pending.append(pending)
         self.hints[id(pending[0])] = self.top_index
+        path = self._anchor_path()
+        if path:
+            self.anchors[id(pending[0])] = path
+
+    def _anchor_path(self) -> tuple[int, ...]:
+        """Where the node being read sits below its top-level statement: the index of each
+        statement down the bodies of enclosing classes and functions (``class A`` → ``def f`` →
+        ``if …``: the method's index in the class, then the ``if``'s in the method)."""
+        stack = self.stack
+        path: list[int] = []
+        i = 1  # stack[0] is the module, stack[1] the top-level statement
+        while i + 2 < len(stack) and isinstance(stack[i], (cst.ClassDef, cst.FunctionDef)):
+            block, child = stack[i + 1], stack[i + 2]
+            if block is not stack[i].body or not isinstance(block, cst.IndentedBlock):
+                break
+            index = next((n for n, stmt in enumerate(block.body) if stmt is child), None)
+            if index is None:
+                break
+            path.append(index)
+            i += 2
+        return tuple(path)
 
     def enter(self, node: cst.CSTNode) -> None:
         if len(self.stack) == 1:
@@ -1206,11 +1230,12 @@ class Collector(Walker):
         return "value", target or kw or last or None
 
 
-def collect(module: cst.Module, path: str, extra_hosts: frozenset[str],
-            text: str) -> tuple[list[Pending], list[tuple[str, str]], dict[int, int]]:
+def collect(module: cst.Module, path: str, extra_hosts: frozenset[str], text: str) \
+        -> tuple[list[Pending], list[tuple[str, str]], dict[int, int], dict[int, tuple[int, ...]]]:
     """Pending facts (node, type, fields), imports (local name, module file), and for each pending
-    node the index of the top-level statement it sits in (positions are computed per statement)."""
+    node the index of the top-level statement it sits in and, inside classes and functions, the
+    path down to the innermost statement there (positions are computed from that statement)."""
     collector = Collector(path, extra_hosts, text)
     collector.prepare(module)
     collector.walk(module)
-    return collector.finish(), collector.imports, collector.hints
+    return collector.finish(), collector.imports, collector.hints, collector.anchors

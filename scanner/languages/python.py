@@ -344,12 +344,15 @@ class _LazyPositions:
         self.source = source
         self.statements = statements  # ``ast`` statements of ``source``, when the caller has them
         self.starts: list[int] | None = None
-        self.done: set[int] = set()
-        self.partial: dict[int, int] = {}  # statement index -> stopped runs so far
+        self.firsts: list[ast.stmt] = []  # the ``ast`` statement each top-level statement starts with
+        self.done: set = set()  # top-level statement indices, and (index, path) anchors, generated whole
+        self.partial: dict = {}  # statement index or anchor -> stopped runs so far
         self.provider = None
         self.computed: dict = {}
         self.index_of = {id(stmt): i for i, stmt in enumerate(module.body)}
         self.current: int | None = None  # the top-level statement a walker is in
+        self.anchors: dict[tuple[int, tuple[int, ...]], tuple | None] = {}
+        self.lines: list[str] | None = None
 
     def enter(self, stmt) -> None:
         """A walker's note that it is inside ``stmt`` (only top-level statements count)."""
@@ -368,18 +371,43 @@ class _LazyPositions:
                     statements = ast.parse(self.source).body
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     return None
-        body = iter(statements)
-        starts = []
-        try:
-            for stmt in self.module.body:
-                first = next(body)
-                if isinstance(stmt, cst.SimpleStatementLine):
-                    for _ in stmt.body[1:]:
-                        next(body)
-                starts.append(_start(first) - len(stmt.leading_lines))
-        except StopIteration:
+        firsts = _pair(self.module.body, statements)
+        if firsts is None:
             return None
-        return None if next(body, None) is not None else starts
+        self.firsts = firsts
+        return [_start(first) - len(stmt.leading_lines) for stmt, first in zip(self.module.body, firsts)]
+
+    def anchor(self, index: int, path: tuple[int, ...]):
+        """(libcst statement, first line, indentation) of the statement ``path`` leads to inside
+        top-level statement ``index`` (``_python_visitor.Collector._anchor_path``), or None when
+        ``ast`` and libcst do not pair up on the way. Generating that statement alone, with its
+        indentation as the indent token, places its nodes where generating the module would."""
+        import libcst as cst
+
+        key = (index, path)
+        if key in self.anchors:
+            return self.anchors[key]
+        found = None
+        if self._prepare() and self.firsts:
+            node, first = self.module.body[index], self.firsts[index]
+            for step in path:
+                if not (isinstance(node, (cst.ClassDef, cst.FunctionDef)) and isinstance(node.body, cst.IndentedBlock)
+                        and isinstance(first, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))):
+                    node = None
+                    break
+                firsts = _pair(node.body.body, first.body)
+                if firsts is None or step >= len(firsts):
+                    node = None
+                    break
+                node, first = node.body.body[step], firsts[step]
+            if node is not None:
+                if self.lines is None:
+                    self.lines = self.source.split("\n")
+                line = self.lines[_start(first) - 1]
+                indent = line[:len(line) - len(line.lstrip(" \t\f"))]
+                found = (node, _start(first) - len(node.leading_lines), indent)
+        self.anchors[key] = found
+        return found
 
     def _prepare(self) -> bool:
         """Line numbers of the statements; False when they are unknown (the module is done whole)."""
@@ -390,9 +418,10 @@ class _LazyPositions:
                 self.done = set(range(len(self.module.body)))
         return bool(self.starts)
 
-    def ensure(self, index: int | None, wanted=None) -> None:
+    def ensure(self, index: int | None, wanted=None, path: tuple[int, ...] = ()) -> None:
         """Place the nodes of top-level statement ``index``: all of them, or (``wanted``, a set of
-        nodes) as far as the last of those, when the statement has not been stopped too often."""
+        nodes) as far as the last of those, when the statement has not been stopped too often.
+        With ``path``, from the statement it leads to inside ``index`` (``anchor``) instead."""
         if not self._prepare() or index is None or index < 0 or index in self.done:
             return
         from libcst.metadata import PositionProvider
@@ -406,6 +435,10 @@ class _LazyPositions:
             wanted = {node for node in wanted if node not in self.computed}
             if not wanted:
                 return
+        where = self.anchor(index, path) if path else None
+        if where is not None:
+            self._generate((index, path), where, wanted)
+            return
         if wanted is not None and self.partial.get(index, 0) < self.MAX_PARTIAL:
             self.partial[index] = self.partial.get(index, 0) + 1
             # Positions go to a scratch provider first: a stopped run leaves wrong ones for the
@@ -426,6 +459,33 @@ class _LazyPositions:
                 return
             raise
         self.done.add(index)
+
+    def _generate(self, key: tuple[int, tuple[int, ...]], where: tuple, wanted) -> None:
+        """``ensure`` from an anchor: the statement alone, stopped once ``wanted`` is placed."""
+        from libcst.metadata import PositionProvider
+        from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+        if key in self.done:
+            return
+        node, line, indent = where
+        module = self.module
+        if wanted is not None and self.partial.get(key, 0) < self.MAX_PARTIAL:
+            self.partial[key] = self.partial.get(key, 0) + 1
+            state = _stopping_state()(default_indent=module.default_indent, default_newline=module.default_newline,
+                                      provider=PositionProvider())
+            state.placed, state.wanted = self.computed, wanted
+        else:
+            state = PositionProvidingCodegenState(default_indent=module.default_indent,
+                                                  default_newline=module.default_newline, provider=self.provider)
+        state.line, state.column = line, 0
+        state.indent_tokens = [indent] if indent else []
+        try:
+            node._codegen(state)  # noqa: SLF001
+        except Exception:
+            if getattr(state, "stopped", False):
+                return
+            raise
+        self.done.add(key)
 
     def __getitem__(self, node):
         found = self.computed.get(node)
@@ -503,20 +563,39 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             f"cannot parse as Python 3 (line {exc.raw_line}, Python 2 or invalid syntax): {detail}")),))
     try:
         with _recursion_room():
-            pending, imports, hints = collect(module, path, options.extra_local_hosts, source)
+            pending, imports, hints, anchors = collect(module, path, options.extra_local_hosts, source)
             if not pending and not routes:
                 return FileFacts(path, imports=tuple(imports))
             positions = _LazyPositions(module, source, statements)
             route_facts = _py_routes.extract_routes(module, path, positions) if routes else []
             if not pending and not route_facts:
                 return FileFacts(path, imports=tuple(imports))
-            facts = _place(path, pending, hints, positions, route_facts)
+            facts = _place(path, pending, hints, positions, route_facts, anchors)
     except RecursionError:
         return FileFacts(path, diagnostics=(("too-deep", "skipped: nesting too deep to analyse"),))
     return FileFacts(path, tuple(facts), imports=tuple(imports))
 
 
-def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions, route_facts: list) -> list:
+def _pair(statements, nodes: list[ast.stmt]) -> list[ast.stmt] | None:
+    """The first ``ast`` statement of each libcst statement of one body (a libcst line
+    ``a = 1; b = 2`` is two ``ast`` statements), or None when the two bodies do not match up."""
+    import libcst as cst
+
+    body = iter(nodes)
+    firsts = []
+    try:
+        for stmt in statements:
+            firsts.append(next(body))
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for _ in stmt.body[1:]:
+                    next(body)
+    except StopIteration:
+        return None
+    return None if next(body, None) is not None else firsts
+
+
+def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions, route_facts: list,
+           anchors: dict[int, tuple[int, ...]] | None = None) -> list:
     """Facts from pending (node, type, fields): nodes become spans, duplicates go, order is by span."""
     from ._python_effects import Region
 
@@ -529,20 +608,22 @@ def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions,
         where = positions[node]
         return Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
-    # Each statement is generated once, as far as the last node wanted from it.
-    wanted: dict[int, set] = {}
+    # Each statement is generated once, as far as the last node wanted from it; inside classes
+    # and functions, from the innermost statement there that holds the fact.
+    anchors = anchors or {}
+    wanted: dict[tuple[int, tuple[int, ...]], set] = {}
     for node, _kind, fields in pending:
         index = hints.get(id(node))
         if index is None:
             continue
-        nodes = wanted.setdefault(index, set())
+        nodes = wanted.setdefault((index, anchors.get(id(node), ())), set())
         for item in (node, *(fields.get(k) for k in ("then_span", "else_span", "default_span"))):
             if isinstance(item, Region):
                 nodes.update((item.first, item.last))
             elif item is not None:
                 nodes.add(item)
-    for index in sorted(wanted):
-        positions.ensure(index, wanted[index])
+    for index, steps in sorted(wanted):
+        positions.ensure(index, wanted[index, steps], steps)
     positions.current = None
     facts = list(route_facts)
     seen = set(facts)
