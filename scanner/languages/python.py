@@ -361,8 +361,6 @@ class _LazyPositions:
             self.current = index
 
     def _lines(self) -> list[int] | None:
-        import libcst as cst
-
         statements = self.statements
         if statements is None:
             with warnings.catch_warnings():
