@@ -1172,6 +1172,9 @@ NESTED_SOURCES = [
     # a fact in a decorator and in a default argument: not inside the function's body
     "import os\nclass C:\n    @cache(os.getenv('TTL', '5'))\n    def f(self, url=os.getenv('U', 'http://localhost')):\n"
     "        return url\n",
+    # an early exit: the branch's other arm is the method's statements after the ``if``
+    "import os\nclass V:\n    def get(self):\n        if os.getenv('APP_ENV') != 'production':\n"
+    "            return None\n        self.seed()\n        return self.rows()\n",
     # a multi-line statement and a comment at the wrong indentation between members
     "import os\nclass D:\n    def a(self):\n        x = call(\n  1,\n)\n# odd comment\n    def b(self):\n"
     "        return os.environ['DEBUG'] == 'true'\n",

@@ -614,7 +614,10 @@ def _place(path: str, pending, hints: dict[int, int], positions: _LazyPositions,
         index = hints.get(id(node))
         if index is None:
             continue
-        nodes = wanted.setdefault((index, anchors.get(id(node), ())), set())
+        steps = anchors.get(id(node), ())
+        if steps and any(isinstance(fields.get(k), Region) for k in ("then_span", "else_span")):
+            steps = steps[:-1]  # an arm may be the statements after an early exit: siblings of the anchor
+        nodes = wanted.setdefault((index, steps), set())
         for item in (node, *(fields.get(k) for k in ("then_span", "else_span", "default_span"))):
             if isinstance(item, Region):
                 nodes.update((item.first, item.last))
