@@ -54,12 +54,12 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = N
         return wall, usage.ru_maxrss / 1024, proc.returncode, out.read(), usage.ru_utime + usage.ru_stime
 
 
-def best(runs: int, cmd: list[str], env=None, before=None) -> tuple[float, float, int, bytes, float]:
+def best(runs: int, cmd: list[str], env=None, before=None, cwd=None) -> tuple[float, float, int, bytes, float]:
     results = []
     for _ in range(runs):
         if before:
             before()
-        results.append(timed(cmd, env))
+        results.append(timed(cmd, env, cwd))
     wall = min(r[0] for r in results)
     rss = max(r[1] for r in results)
     cpu = min(r[4] for r in results)
@@ -89,9 +89,12 @@ def bench(path: str, runs: int, jobs: int) -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="envmatrix-bench-") as cache:
         env["ENVMATRIX_CACHE_DIR"] = cache
-        cold = best(runs, envmatrix, env, before=lambda: (shutil.rmtree(cache, ignore_errors=True), os.mkdir(cache)))
-        warm = best(runs, envmatrix, env)
-        single = best(runs, envmatrix[:-2] + ["--jobs", "1", "--no-cache"], env)
+        # From this checkout: ``python -m`` puts the working directory first on sys.path, so a
+        # run started elsewhere (another checkout) would time that checkout's scanner instead.
+        cold = best(runs, envmatrix, env, before=lambda: (shutil.rmtree(cache, ignore_errors=True), os.mkdir(cache)),
+                    cwd=str(REPO))
+        warm = best(runs, envmatrix, env, cwd=str(REPO))
+        single = best(runs, envmatrix[:-2] + ["--jobs", "1", "--no-cache"], env, cwd=str(REPO))
     rows += [("envmatrix cold", cold), ("envmatrix warm", warm), ("envmatrix --jobs 1 --no-cache", single)]
     rg = shutil.which("rg")
     rg_row = None
@@ -121,7 +124,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"ripgrep: {shutil.which('rg') or 'not installed'}; semgrep: {shutil.which('semgrep') or 'not installed'}")
     for path in args.paths:
-        bench(path, args.runs, args.jobs)
+        bench(os.path.abspath(path), args.runs, args.jobs)  # runs start in this checkout
 
 
 if __name__ == "__main__":
