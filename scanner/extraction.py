@@ -56,8 +56,9 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
                 root: str | os.PathLike[str] | None = None, zygote=None) -> list[FileFacts]:
     """Facts for every file, in input order. Unreadable files become diagnostics.
 
-    ``zygote`` (``early_zygote``), when given, forks the first pass's workers; it is closed once
-    that pass no longer needs it."""
+    ``zygote`` (``early_zygote``), when given, forks the first pass's workers and, when the first
+    pass ran in workers, the second pass's: its parsers are built already, where this process
+    would build them for a few files. It is closed once no pass needs it."""
     started_ns = time.time_ns()
     cache = _open_cache(config, root)
     index = _open_index(cache, config, root)
@@ -81,6 +82,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
     jobs = _jobs_for_reading([files[i] for i in unknown], config)
     if not (jobs > 1 and can_start_workers()) and zygote is not None:
         zygote.close()  # not needed: stop its warming at once
+        zygote = None
     if jobs > 1 and can_start_workers():
         # Workers read, pre-filter, consult the cache and parse; this process only collects.
         if zygote is not None:
@@ -110,8 +112,6 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
             if progress:
                 progress(len(files) - len(unknown) + done, len(files))
         unknown = []
-        if zygote is not None:
-            zygote.close()
     for n, i in enumerate(unknown, 1):
         sf = files[i]
         data = _read(sf, config)
@@ -153,7 +153,9 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
             if uses(data, files[i].kind):
                 del skipped[i]
                 todo.append(Task(i, files[i].path, options_for(files[i].kind, config), data))
-        keys.update(_extract(todo, out, cache, config))
+        keys.update(_extract(todo, out, cache, config, zygote=zygote))
+    if zygote is not None:
+        zygote.close()
     if cache is not None and cache.written:
         cache.prune()
     if index is not None:
@@ -192,6 +194,8 @@ def process_file(task: FileTask) -> tuple:
     from several workers into one directory contend), else ``("done", packed facts, cache key or
     None)``.
     """
+    if isinstance(task, Task):  # the second pass: read and judged already
+        return ("done", pack(run_task(task)), None)
     data = _read_file(task.path, task.abspath, task.max_file_size)
     if isinstance(data, FileFacts):
         return ("done", pack(data), None)
@@ -354,10 +358,11 @@ def _open_cache(config: Config, root: str | os.PathLike[str] | None):
     return FactsCache(directory)
 
 
-def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | None = None) -> dict[int, str]:
+def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | None = None,
+             zygote=None) -> dict[int, str]:
     """Fill ``out`` for ``tasks``: from the cache where it has them, else by parsing (in ``jobs``
-    processes; by default as ``workers_for`` judges). Returns the cache key of each task whose
-    facts are (now) in the cache."""
+    processes; by default as ``workers_for`` judges; with ``zygote``, always in workers it forks).
+    Returns the cache key of each task whose facts are (now) in the cache."""
     keys: dict[int, str] = {}
     misses: list[Task] = []
     for task in tasks:
@@ -370,7 +375,9 @@ def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | No
                 continue
         misses.append(task)
     jobs = workers_for(misses, config) if jobs is None else jobs
-    if jobs > 1 and can_start_workers():
+    if zygote is not None and misses:
+        results = _from_zygote(misses, jobs, config.file_timeout, zygote)
+    elif jobs > 1 and can_start_workers():
         from . import pool
 
         results = pool.run(misses, jobs, config.file_timeout, warm=_warm)
@@ -385,6 +392,14 @@ def _extract(tasks: list[Task], out: list, cache, config: Config, jobs: int | No
         else:
             cache.put(keys[index], facts)
     return keys
+
+
+def _from_zygote(tasks: list[Task], jobs: int, timeout: float, zygote):
+    """(index, facts) of ``tasks`` extracted by workers of ``zygote`` (whose work is ``process_file``)."""
+    from . import pool
+
+    for task, result, lost in pool.run_raw(tasks, jobs, timeout, process_file, zygote=zygote):
+        yield task.index, FileFacts(task.path, diagnostics=(lost,)) if lost is not None else unpack(result[1])
 
 
 _UNCACHED = frozenset({"timeout", "worker-crashed", "out-of-memory"})  # may pass next time

@@ -176,6 +176,38 @@ def test_second_pass_parses_uses_of_bound_properties(tmp_path) -> None:
     assert [u["path"] for u in variable.uses] == ["src/db.ts"]
 
 
+_SECOND_PASS_IN_WORKERS = """
+import json, sys
+from scanner.config import Config
+from scanner.engine import scan
+from scanner.languages import typescript
+result = scan(sys.argv[1], Config(use_cache=False, jobs=2))
+(variable,) = [v for v in result.inventory.variables if v.name == "DATABASE_URL"]
+print(json.dumps({"uses": sorted(u["path"] for u in variable.uses),
+                  "parsers_here": typescript._parser.cache_info().currsize}))
+"""
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_second_pass_runs_in_the_zygotes_workers(tmp_path) -> None:
+    """After a first pass in workers, the few files of the second pass go to the zygote's
+    workers too: this process never builds a parser (it would compile every query for them)."""
+    import subprocess
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "config.ts").write_text(
+        'export const config = { dbUrl: process.env.DATABASE_URL ?? "postgres://localhost/app" };\n')
+    use = 'import { config } from "./config";\nexport function open() { return connect(config.dbUrl); }\n'
+    (tmp_path / "src" / "db.ts").write_text(use)
+    filler = "export const rows = [" + ", ".join(str(i) for i in range(20_000)) + "];\n"
+    for i in range(8):  # enough bytes that the first pass runs in workers
+        (tmp_path / "src" / f"data{i}.ts").write_text(filler)
+    proc = subprocess.run([sys.executable, "-c", _SECOND_PASS_IN_WORKERS, str(tmp_path)], capture_output=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert json.loads(proc.stdout) == {"uses": ["src/db.ts"], "parsers_here": 0}
+
+
 # ---------------------------------------------------------------------- isolation
 
 def _misbehave(task):
