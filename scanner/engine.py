@@ -108,15 +108,15 @@ def analyse(root: str | os.PathLike[str], config: Config, progress: ProgressFn |
     snapshot = open_snapshot(root, config)
     if snapshot is not None and (kept := snapshot.load()) is not None:
         return kept
-    from .extraction import WarmAhead, early_zygote
+    from .extraction import WarmAhead
 
-    zygote = early_zygote(config)  # builds the parsers while the tree is walked
+    ahead = WarmAhead.for_config(config)  # forks the workers' zygote once the walk has found enough to read
     try:
-        found = discover(Path(root), config, on_file=WarmAhead(zygote, config) if zygote is not None else None)
-        analysis = _analyse(found, Path(root), config, progress, zygote)
+        found = discover(Path(root), config, on_file=ahead)
+        analysis = _analyse(found, Path(root), config, progress, ahead.zygote if ahead is not None else None)
     finally:
-        if zygote is not None:
-            zygote.close()
+        if ahead is not None:
+            ahead.close()
     if snapshot is not None:
         analysis.token = snapshot.save(analysis, found, started_ns)
     return analysis

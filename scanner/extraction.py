@@ -56,7 +56,7 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
                 root: str | os.PathLike[str] | None = None, zygote=None) -> list[FileFacts]:
     """Facts for every file, in input order. Unreadable files become diagnostics.
 
-    ``zygote`` (``early_zygote``), when given, forks the first pass's workers and, when the first
+    ``zygote`` (``WarmAhead``'s), when given, forks the first pass's workers and, when the first
     pass ran in workers, the second pass's: its parsers are built already, where this process
     would build them for a few files. It is closed once no pass needs it."""
     started_ns = time.time_ns()
@@ -405,27 +405,27 @@ def _from_zygote(tasks: list[Task], jobs: int, timeout: float, zygote):
 _UNCACHED = frozenset({"timeout", "worker-crashed", "out-of-memory"})  # may pass next time
 
 
-def early_zygote(config: Config):
-    """A ``pool.Zygote`` for a scan's first pass, started before the walk so that it builds the
-    parsers while the tree is walked; None where no workers will run (``--jobs 1``, one CPU, a
-    daemonic process, no ``fork``)."""
-    if config.jobs == 1 or (not config.jobs and cpu_count() < 2) or not can_start_workers():
-        return None
-    from .pool import Zygote
-
-    return Zygote.start(process_file, _warm)
-
-
 class WarmAhead:
-    """The walk's ``on_file``: tells the zygote which kinds of file it finds, once they add up to
-    enough bytes that the pool will run (``POOL_MIN_READ_BYTES``; from the first file when the
-    user set ``--jobs``). A small tree never has it build anything."""
+    """The walk's ``on_file``, and the owner of the scan's ``pool.Zygote``.
 
-    def __init__(self, zygote, config: Config) -> None:
-        self.zygote = zygote
+    Once the files the walk has found add up to enough bytes that the first pass will run in
+    workers (``POOL_MIN_READ_BYTES``; from the first file when the user set ``--jobs``), it forks
+    the zygote, which builds the parsers for the kinds found so far, and for each new kind after,
+    on another CPU while the walk goes on. A small tree never forks it. ``for_config`` is None
+    where no workers will run (``--jobs 1``, one CPU, a daemonic process)."""
+
+    def __init__(self, config: Config) -> None:
         self.threshold = 0 if config.jobs else POOL_MIN_READ_BYTES
         self.size = 0
         self.kinds: set[str] = set()
+        self.zygote = None
+        self.started = False  # a zygote was asked for (None when this platform cannot fork one)
+
+    @classmethod
+    def for_config(cls, config: Config) -> "WarmAhead | None":
+        if config.jobs == 1 or (not config.jobs and cpu_count() < 2) or not can_start_workers():
+            return None
+        return cls(config)
 
     def __call__(self, kind: str, size: int) -> None:
         self.size += size
@@ -433,8 +433,19 @@ class WarmAhead:
             self.kinds.add(kind)
         elif self.size < self.threshold or self.size - size >= self.threshold:
             return  # nothing new to ask for, and the threshold was not crossed by this file
-        if self.size >= self.threshold:
+        if self.size < self.threshold:
+            return
+        if not self.started:
+            from .pool import Zygote
+
+            self.started = True
+            self.zygote = Zygote.start(process_file, _warm)
+        if self.zygote is not None:
             self.zygote.warm(self.kinds)
+
+    def close(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
 
 
 def _warm(kinds: set[str]) -> None:

@@ -306,6 +306,21 @@ def test_zygote_workers_are_reaped_and_their_cpu_time_counted() -> None:
 
 
 @pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_the_zygote_is_forked_once_the_walk_finds_enough_to_read(tmp_path, monkeypatch) -> None:
+    started = []
+    real = pool.Zygote.start
+    monkeypatch.setattr(pool.Zygote, "start", classmethod(lambda cls, *a: started.append(1) or real(*a)))
+    monkeypatch.setattr("scanner.extraction.cpu_count", lambda: 2)
+    (tmp_path / "a.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n')
+    scan(tmp_path, Config(use_cache=False))
+    assert started == []  # a small tree: in-process, nothing forked
+    for i in range(30):
+        (tmp_path / f"m{i}.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n' * 800)
+    result = scan(tmp_path, Config(use_cache=False))
+    assert started == [1] and len(result.findings) > 30
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
 def test_a_scan_leaves_no_process_behind(tmp_path) -> None:
     for i in range(30):
         (tmp_path / f"m{i}.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n' * 800)
