@@ -422,13 +422,6 @@ class _LazyPositions:
         With ``path``, from the statement it leads to inside ``index`` (``anchor``) instead."""
         if not self._prepare() or index is None or index < 0 or index in self.done:
             return
-        from libcst.metadata import PositionProvider
-        from libcst.metadata.position_provider import PositionProvidingCodegenState
-
-        if self.provider is None:
-            self.provider = PositionProvider()
-            self.provider._computed = self.computed  # noqa: SLF001
-        module = self.module
         if wanted is not None:
             wanted = {node for node in wanted if node not in self.computed}
             if not wanted:
@@ -436,39 +429,26 @@ class _LazyPositions:
         where = self.anchor(index, path) if path else None
         if where is not None:
             self._generate((index, path), where, wanted)
-            return
-        if wanted is not None and self.partial.get(index, 0) < self.MAX_PARTIAL:
-            self.partial[index] = self.partial.get(index, 0) + 1
-            # Positions go to a scratch provider first: a stopped run leaves wrong ones for the
-            # nodes it interrupted, and only finished nodes are copied to ``computed``.
-            state = _stopping_state()(default_indent=module.default_indent, default_newline=module.default_newline,
-                                      provider=PositionProvider())
-            state.placed, state.wanted = self.computed, wanted
         else:
-            state = PositionProvidingCodegenState(default_indent=module.default_indent,
-                                                  default_newline=module.default_newline, provider=self.provider)
-        state.line, state.column = self.starts[index], 0
-        try:
-            module.body[index]._codegen(state)  # noqa: SLF001
-        except Exception:
-            # Unwinding from _Placed runs libcst's position bookkeeping for the interrupted
-            # nodes, which may raise on the way (a KeyError for a child never placed).
-            if getattr(state, "stopped", False):
-                return
-            raise
-        self.done.add(index)
+            self._generate(index, (self.module.body[index], self.starts[index], ""), wanted)
 
-    def _generate(self, key: tuple[int, tuple[int, ...]], where: tuple, wanted) -> None:
-        """``ensure`` from an anchor: the statement alone, stopped once ``wanted`` is placed."""
+    def _generate(self, key, where: tuple, wanted) -> None:
+        """Generate one statement's code from ``where`` (statement, first line, indentation) to
+        place its nodes; ``key`` (a top-level index or an anchor) counts its stopped runs."""
         from libcst.metadata import PositionProvider
         from libcst.metadata.position_provider import PositionProvidingCodegenState
 
         if key in self.done:
             return
+        if self.provider is None:
+            self.provider = PositionProvider()
+            self.provider._computed = self.computed  # noqa: SLF001
         node, line, indent = where
         module = self.module
         if wanted is not None and self.partial.get(key, 0) < self.MAX_PARTIAL:
             self.partial[key] = self.partial.get(key, 0) + 1
+            # Positions go to a scratch provider first: a stopped run leaves wrong ones for the
+            # nodes it interrupted, and only finished nodes are copied to ``computed``.
             state = _stopping_state()(default_indent=module.default_indent, default_newline=module.default_newline,
                                       provider=PositionProvider())
             state.placed, state.wanted = self.computed, wanted
@@ -480,6 +460,8 @@ class _LazyPositions:
         try:
             node._codegen(state)  # noqa: SLF001
         except Exception:
+            # Unwinding from _Placed runs libcst's position bookkeeping for the interrupted
+            # nodes, which may raise on the way (a KeyError for a child never placed).
             if getattr(state, "stopped", False):
                 return
             raise
