@@ -8,8 +8,9 @@ and its worker is killed; a worker that dies (a segfault in a parser, the OOM ki
 file it was on a ``worker-crashed`` diagnostic. Either way a fresh worker takes the rest of the
 chunk. Workers build their parsers and compiled queries once (the frontends ``lru_cache`` them).
 
-Where ``fork`` exists, workers come from a ``Zygote``: a process forked when a scan starts, which
-builds the parsers (``warm``) while this one walks the tree, and forks each worker on request.
+Where ``fork`` exists, workers come from a ``Zygote``: a process forked during the walk, once it
+has found enough to read, which builds the parsers (``warm``) while this one walks on, and forks
+each worker on request.
 Workers then share its parsers without inheriting the walk's data, and this process loads no
 grammar at all unless it parses in-process.
 """
@@ -81,8 +82,8 @@ def _worker(conn: "Connection", work) -> None:
 class Zygote:
     """A process that builds the frontends' parsers, then forks extraction workers on request.
 
-    Started (``start``) before the tree is walked, it imports and compiles what the walk tells it
-    (``warm``) on another CPU while this process walks; each worker forked from it (``spawn``)
+    Started (``start``) while the tree is walked (``extraction.WarmAhead``), it imports and
+    compiles what the walk tells it (``warm``) on another CPU while this process walks on; each worker forked from it (``spawn``)
     shares that work copy-on-write, as workers forked from a warmed parent would, but not the
     walk's file list and signatures (about 9 MiB on a 5,000-file tree), and this process never
     loads a grammar or libcst for the workers' sake.
