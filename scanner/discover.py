@@ -115,8 +115,8 @@ class Discovery:
     links: list[tuple[str, tuple[str, int]]] = field(default_factory=list)
     #: (absolute path, ``stat_signature``, ``listing_digest``) of each directory listed.
     listings: list[tuple[str, tuple[int, ...] | None, bytes]] = field(default_factory=list)
-    #: Told (kind, size) of each file as the walk finds it (``extraction.WarmAhead``); not a result.
-    on_file: Callable[[str, int], None] | None = field(default=None, repr=False, compare=False)
+    #: Told of each file as the walk finds it (``extraction.WarmAhead``); not a result.
+    on_file: Callable[["SourceFile"], None] | None = field(default=None, repr=False, compare=False)
 
 
 def listing_digest(entries: list[os.DirEntry]) -> bytes:
@@ -346,9 +346,9 @@ def _read_spec(path: str, rel: str | None = None, out: Discovery | None = None) 
 
 
 def discover(root: str | os.PathLike[str], config: Config,
-             on_file: Callable[[str, int], None] | None = None) -> Discovery:
+             on_file: Callable[[SourceFile], None] | None = None) -> Discovery:
     """Every scannable file below ``root`` in a stable (sorted) order, with what was skipped.
-    ``on_file(kind, size)`` hears of each file as the walk finds it."""
+    ``on_file(source_file)`` hears of each file as the walk finds it."""
     root_path = Path(root)
     import pathspec
 
@@ -466,7 +466,7 @@ def _walk(abs_dir: str, rel_dir: str, stack: _IgnoreStack, user_spec: pathspec.P
         out.files.append(SourceFile(rel, entry.path, kind, classify_role(rel, kind), st.st_size,
                                     (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
         if out.on_file is not None:
-            out.on_file(kind, st.st_size)
+            out.on_file(out.files[-1])
 
 
 def symlink_diagnostic(rel: str, root_real: str, state: tuple[str, int]) -> Diagnostic:

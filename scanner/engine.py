@@ -110,10 +110,10 @@ def analyse(root: str | os.PathLike[str], config: Config, progress: ProgressFn |
         return kept
     from .extraction import WarmAhead
 
-    ahead = WarmAhead.for_config(config)  # forks the workers' zygote once the walk has found enough to read
+    ahead = WarmAhead.for_config(config, root)  # forks the workers' zygote once the walk has found enough to read
     try:
         found = discover(Path(root), config, on_file=ahead)
-        analysis = _analyse(found, Path(root), config, progress, ahead.zygote if ahead is not None else None)
+        analysis = _analyse(found, Path(root), config, progress, ahead)
     finally:
         if ahead is not None:
             ahead.close()
@@ -122,12 +122,12 @@ def analyse(root: str | os.PathLike[str], config: Config, progress: ProgressFn |
     return analysis
 
 
-def _analyse(found: Discovery, root: Path, config: Config, progress: ProgressFn | None, zygote=None) -> Analysis:
+def _analyse(found: Discovery, root: Path, config: Config, progress: ProgressFn | None, ahead=None) -> Analysis:
     from . import suppress
     from .rules import REGISTRY
 
     diagnostics = list(found.diagnostics)
-    file_facts = extract_all(found.files, config, progress, root, zygote)
+    file_facts = extract_all(found.files, config, progress, root, ahead)
     for ff in file_facts:
         for code, message in ff.diagnostics:
             diagnostics.append(Diagnostic(ff.path, code, message))
@@ -152,11 +152,14 @@ def _analyse(found: Discovery, root: Path, config: Config, progress: ProgressFn 
 
 
 def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
-                root: str | os.PathLike[str] | None = None, zygote=None) -> list[FileFacts]:
-    """Facts for every file, in input order (``extraction.py``: pre-filter, cache, pool)."""
+                root: str | os.PathLike[str] | None = None, ahead=None) -> list[FileFacts]:
+    """Facts for every file, in input order (``extraction.py``: pre-filter, cache, pool);
+    ``ahead`` is the walk's ``extraction.WarmAhead``, with the zygote and stat index it opened."""
     from .extraction import extract_all as run
 
-    return run(files, config, progress, root, zygote)
+    if ahead is None:
+        return run(files, config, progress, root)
+    return run(files, config, progress, root, ahead.zygote, ahead.index)
 
 
 def run_rules(project: Project, rules: tuple[Rule, ...], diagnostics: list[Diagnostic]) -> tuple[list[Finding], bool]:

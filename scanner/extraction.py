@@ -53,15 +53,18 @@ RETAIN_BYTES = 4 * 1024 * 1024
 
 
 def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
-                root: str | os.PathLike[str] | None = None, zygote=None) -> list[FileFacts]:
+                root: str | os.PathLike[str] | None = None, zygote=None, stat_index=None) -> list[FileFacts]:
     """Facts for every file, in input order. Unreadable files become diagnostics.
+
+    ``stat_index``: the ``cache.StatIndex`` of this root and config when the caller opened it
+    already (``WarmAhead``), so that it is read once.
 
     ``zygote`` (``WarmAhead``'s), when given, forks the first pass's workers and, when the first
     pass ran in workers, the second pass's: its parsers are built already, where this process
     would build them for a few files. It is closed once no pass needs it."""
     started_ns = time.time_ns()
     cache = _open_cache(config, root)
-    index = _open_index(cache, config, root)
+    index = stat_index if stat_index is not None and cache is not None else _open_index(cache, config, root)
     out: list[FileFacts | None] = [None] * len(files)
     keys: dict[int, str] = {}  # parsed files: index -> cache key (for the stat index)
     skipped: dict[int, bytes | None] = {}  # pre-filtered: index -> bytes (None: not kept or not read)
@@ -408,30 +411,34 @@ _UNCACHED = frozenset({"timeout", "worker-crashed", "out-of-memory"})  # may pas
 class WarmAhead:
     """The walk's ``on_file``, and the owner of the scan's ``pool.Zygote``.
 
-    Once the files the walk has found add up to enough bytes that the first pass will run in
-    workers (``POOL_MIN_READ_BYTES``; from the first file when the user set ``--jobs``), it forks
-    the zygote, which builds the parsers for the kinds found so far, and for each new kind after,
-    on another CPU while the walk goes on. A small tree never forks it. ``for_config`` is None
-    where no workers will run (``--jobs 1``, one CPU, a daemonic process)."""
+    Once the files the walk has found that must be read (those the stat index cannot answer for)
+    add up to enough bytes that the first pass will run in workers (``POOL_MIN_READ_BYTES``; from
+    the first such file when the user set ``--jobs``), it forks the zygote, which builds the
+    parsers for the kinds found so far, and for each new kind after, on another CPU while the
+    walk goes on. A small tree, or a re-scan after an edit, never forks one. ``for_config`` is
+    None where no workers will run (``--jobs 1``, one CPU, a daemonic process)."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, root: str | os.PathLike[str] | None = None) -> None:
         self.threshold = 0 if config.jobs else POOL_MIN_READ_BYTES
+        self.index = _open_index(_open_cache(config, root), config, root)  # handed on to ``extract_all``
         self.size = 0
         self.kinds: set[str] = set()
         self.zygote = None
         self.started = False  # a zygote was asked for (None when this platform cannot fork one)
 
     @classmethod
-    def for_config(cls, config: Config) -> "WarmAhead | None":
+    def for_config(cls, config: Config, root: str | os.PathLike[str] | None = None) -> "WarmAhead | None":
         if config.jobs == 1 or (not config.jobs and cpu_count() < 2) or not can_start_workers():
             return None
-        return cls(config)
+        return cls(config, root)
 
-    def __call__(self, kind: str, size: int) -> None:
-        self.size += size
-        if kind not in self.kinds:
-            self.kinds.add(kind)
-        elif self.size < self.threshold or self.size - size >= self.threshold:
+    def __call__(self, sf: SourceFile) -> None:
+        if self.index is not None and self.index.lookup(sf.path, sf.size, sf.stamp)[0]:
+            return  # answered without reading
+        self.size += sf.size
+        if sf.kind not in self.kinds:
+            self.kinds.add(sf.kind)
+        elif self.size < self.threshold or self.size - sf.size >= self.threshold:
             return  # nothing new to ask for, and the threshold was not crossed by this file
         if self.size < self.threshold:
             return

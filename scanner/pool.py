@@ -99,6 +99,7 @@ class Zygote:
         self.pid = pid
         self.channel = channel
         self.warmed: set[str] = set()
+        self.spawned = 0
 
     @classmethod
     def start(cls, work, warm) -> "Zygote | None":
@@ -158,12 +159,20 @@ class Zygote:
             raise
         finally:
             theirs.close()
+        self.spawned += 1
         return pid, ours
 
     def close(self) -> None:
-        """End the zygote (its workers end when their pipes close) and reap it. Idempotent."""
+        """End the zygote (its workers end when their pipes close) and reap it. Idempotent.
+        One that forked no worker is killed: it may be in the middle of building a parser
+        nobody will use (a re-scan that the stat index answers), and has nothing to reap."""
         if self.channel.closed:
             return
+        if not self.spawned:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         try:
             self.channel.send(("exit",))
         except OSError:

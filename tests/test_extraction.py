@@ -321,6 +321,28 @@ def test_the_zygote_is_forked_once_the_walk_finds_enough_to_read(tmp_path, monke
 
 
 @pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_a_rescan_after_an_edit_forks_no_zygote(tmp_path, monkeypatch) -> None:
+    """The stat index answers for every file but the edited one: nothing to build parsers for."""
+    started = []
+    real = pool.Zygote.start
+    monkeypatch.setattr(pool.Zygote, "start", classmethod(lambda cls, *a: started.append(1) or real(*a)))
+    monkeypatch.setattr("scanner.extraction.cpu_count", lambda: 2)
+    monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    root.mkdir()
+    past = time.time() - 600  # older than the index's racy window
+    for i in range(30):
+        (root / f"m{i}.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n' * 800)
+        os.utime(root / f"m{i}.ts", (past, past))
+    first = scan(root, Config())
+    assert started == [1]
+    (root / "m3.ts").write_text('export const u = process.env.URL ?? "http://localhost:2";\n' * 800)
+    os.utime(root / "m3.ts", (past + 60, past + 60))
+    second = scan(root, Config())
+    assert started == [1] and len(second.findings) == len(first.findings)
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
 def test_a_scan_leaves_no_process_behind(tmp_path) -> None:
     for i in range(30):
         (tmp_path / f"m{i}.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n' * 800)
