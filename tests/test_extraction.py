@@ -305,12 +305,19 @@ def test_zygote_workers_are_reaped_and_their_cpu_time_counted() -> None:
         os.waitpid(-1, os.WNOHANG)  # no zygote or worker left behind
 
 
-@pytest.mark.skipif(not FORK, reason="the zygote is forked")
-def test_the_zygote_is_forked_once_the_walk_finds_enough_to_read(tmp_path, monkeypatch) -> None:
-    started = []
+@pytest.fixture
+def zygote_starts(monkeypatch) -> list[int]:
+    """One entry per zygote a scan forks, on a machine taken to have two CPUs."""
+    started: list[int] = []
     real = pool.Zygote.start
     monkeypatch.setattr(pool.Zygote, "start", classmethod(lambda cls, *a: started.append(1) or real(*a)))
     monkeypatch.setattr("scanner.extraction.cpu_count", lambda: 2)
+    return started
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_the_zygote_is_forked_once_the_walk_finds_enough_to_read(tmp_path, zygote_starts) -> None:
+    started = zygote_starts
     (tmp_path / "a.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n')
     scan(tmp_path, Config(use_cache=False))
     assert started == []  # a small tree: in-process, nothing forked
@@ -321,12 +328,9 @@ def test_the_zygote_is_forked_once_the_walk_finds_enough_to_read(tmp_path, monke
 
 
 @pytest.mark.skipif(not FORK, reason="the zygote is forked")
-def test_a_rescan_after_an_edit_forks_no_zygote(tmp_path, monkeypatch) -> None:
+def test_a_rescan_after_an_edit_forks_no_zygote(tmp_path, monkeypatch, zygote_starts) -> None:
     """The stat index answers for every file but the edited one: nothing to build parsers for."""
-    started = []
-    real = pool.Zygote.start
-    monkeypatch.setattr(pool.Zygote, "start", classmethod(lambda cls, *a: started.append(1) or real(*a)))
-    monkeypatch.setattr("scanner.extraction.cpu_count", lambda: 2)
+    started = zygote_starts
     monkeypatch.setenv("ENVMATRIX_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "repo"
     root.mkdir()
