@@ -238,6 +238,7 @@ class Collector(Walker):
         #: id of a pending fact's node -> indices down the bodies of the classes and functions
         #: around it (``_anchor_path``), when it sits in one: positions are computed from there.
         self.anchors: dict[int, tuple[int, ...]] = {}
+        self.places: dict[int, dict[int, int]] = {}  # id of a class or function body -> id of a statement -> index
         self.settings_mixins: set[str] = set()  # classes a settings class of this module inherits from
 
     # ================================================================== pass 1: module tables
@@ -562,7 +563,10 @@ class Collector(Walker):
             block, child = stack[i + 1], stack[i + 2]
             if block is not stack[i].body or not isinstance(block, cst.IndentedBlock):
                 break
-            index = next((n for n, stmt in enumerate(block.body) if stmt is child), None)
+            places = self.places.get(id(block))
+            if places is None:  # each body is indexed once, not searched per fact
+                places = self.places[id(block)] = {id(stmt): n for n, stmt in enumerate(block.body)}
+            index = places.get(id(child))
             if index is None:
                 break
             path.append(index)

@@ -280,8 +280,8 @@ def parse_unvalidated(source: str):
     Every libcst node checks itself when constructed (``CSTNode.__post_init__`` calls
     ``_validate``: balanced parentheses, required whitespace). That guards trees built by hand; a
     tree the parser builds from source is valid by construction, and libcst's own source notes
-    the checks could move out of parsing for that reason. They cost about a fifth of the parse
-    (healthchecks' Python). The check is switched off for the parse call only and put back even
+    the checks could move out of parsing for that reason. They cost about a tenth of the parse
+    (0.50 s against 0.45 s over 150 of healthchecks' files). The check is switched off for the parse call only and put back even
     when the parse raises. The switch is on the class, so it is process-wide: a program that
     builds libcst nodes in another thread during a scan would skip their checks too (envmatrix
     itself extracts in one thread).
