@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 
 from .errors import OutputError
 
@@ -79,6 +78,8 @@ def write_atomic(path: str, text: str) -> None:
         return
     directory = os.path.dirname(os.path.abspath(path))
     try:
+        import tempfile  # here: a scan that prints its report never pays for it
+
         fd, tmp = tempfile.mkstemp(prefix=".envmatrix-", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(f"cannot write `{path}`: {exc.strerror}") from None

@@ -293,15 +293,25 @@ def _property_uses(leaves: set[str], bindings: list[ConfigBinding]) -> Callable[
         anchors.add(b.owner.replace("()", ""))
         anchors.add(_module_name(b.span.path))
     anchor_bytes = tuple(enc(a) for a in anchors if a)
-    #: JS/TS, per leaf: (module name, owner.attribute, .attribute), each matching at a window's end.
-    chains: dict[bytes, list[tuple[bytes, re.Pattern, re.Pattern]]] = {}
+    #: JS/TS, per leaf: the bindings that end in it, as (owner, attribute, module name).
+    bound: dict[bytes, list[tuple[str, str, str]]] = {}
     for owner, attribute, module in sorted({(b.owner, b.attribute, _module_name(b.span.path)) for b in bindings}):
         leaf = attribute.rsplit(".", 1)[-1]
-        if leaf not in leaves:
-            continue
-        chain = _SEP.join(re.escape(enc(part)) for part in attribute.split("."))
-        owned = rb"(?<![\w$])" + re.escape(enc(owner.replace("()", ""))) + _SEP + chain + rb"\Z"
-        chains.setdefault(enc(leaf), []).append((enc(module), re.compile(owned), re.compile(_SEP + chain + rb"\Z")))
+        if leaf in leaves:
+            bound.setdefault(enc(leaf), []).append((owner, attribute, module))
+    #: JS/TS, per leaf met: (module name, owner.attribute, .attribute), each matching at a
+    #: window's end. Compiled on first use: a tree binds many properties, a file uses few.
+    chains: dict[bytes, list[tuple[bytes, re.Pattern, re.Pattern]]] = {}
+
+    def chains_for(leaf: bytes) -> list[tuple[bytes, re.Pattern, re.Pattern]]:
+        found = chains.get(leaf)
+        if found is None:
+            found = chains[leaf] = []
+            for owner, attribute, module in bound.get(leaf, ()):
+                chain = _SEP.join(re.escape(enc(part)) for part in attribute.split("."))
+                owned = rb"(?<![\w$])" + re.escape(enc(owner.replace("()", ""))) + _SEP + chain + rb"\Z"
+                found.append((enc(module), re.compile(owned), re.compile(_SEP + chain + rb"\Z")))
+        return found
 
     def uses(data: bytes, kind: str) -> bool:
         if not may_be_used(kind, data) or not prop.search(data):
@@ -310,7 +320,7 @@ def _property_uses(leaves: set[str], bindings: list[ConfigBinding]) -> Callable[
             return any(a in data for a in anchor_bytes)
         for m in prop.finditer(data):
             window = data[max(0, m.start() - _WINDOW):m.end()]
-            for module, owned, dotted in chains.get(m.group(1), ()):
+            for module, owned, dotted in chains_for(m.group(1)):
                 if owned.search(window) or (module and module in data and dotted.search(window)):
                     return True
         return False

@@ -149,8 +149,10 @@ def extract_routes(f, tree, tsx: bool) -> None:
             functions.setdefault(f.text(match["function_name"][0]), match["function"][0])
         elif "router_name" in match:
             routers.append((match["router_name"][0], match["router_value"][0]))
-        elif "cjs_export" in match:
-            exports.append(match["cjs_export"][0])
+        elif "assignment" in match:
+            exported = _cjs_export(f, match["assignment"][0])
+            if exported is not None:
+                exports.append(exported)
         else:
             for name, nodes in match.items():
                 if not name.startswith("_"):
@@ -170,6 +172,18 @@ def extract_routes(f, tree, tsx: bool) -> None:
     r.next_routes(captures.get("export", ()))
     r.guard_defs()
     f.facts.extend(r.out)
+
+
+def _cjs_export(f, assignment):
+    """What ``module.exports = value`` exports (``value``), or None for another assignment."""
+    left = assignment.child_by_field_name("left")
+    if left is None or left.type != "member_expression":
+        return None
+    owner, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+    if owner is None or owner.type != "identifier" or f.text(owner) != "module" \
+            or prop is None or prop.type != "property_identifier" or f.text(prop) != "exports":
+        return None
+    return assignment.child_by_field_name("right")
 
 
 def _method_call(call) -> bool:

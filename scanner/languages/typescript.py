@@ -163,6 +163,7 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     root = tree.root_node
     deep = _ts_depth.deep_regions(root)  # judged nowhere: see _ts_depth
     captures, pairs = _collect(tsx, "main", root, deep)
+    _derived(src, captures, pairs)
     if any(t in src for t in _LOCAL_TRIGGERS) or any(h.encode() in src for h in options.extra_local_hosts):
         captures.update(_collect(tsx, "strings", root, deep)[0])
     f = _File(path, src, options, root, deep)
@@ -176,6 +177,50 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     if deep is not None:
         diagnostics.append(("js-too-deep", deep.message()))
     return FileFacts(path, tuple(f.facts), tuple(diagnostics), tuple(sorted(f.imports.items())))
+
+
+def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...], list]) -> None:
+    """Captures that three patterns of their own used to make, picked out of the generic ones:
+    ``Deno.env.get("X")`` calls (``deno_read``) from every method call, and ``require.main ===
+    module`` (``script_check``) and ``cond && effect();`` statements (``and_condition``,
+    ``and_body``) from every binary expression. Each pattern cost a query compile of its own
+    (about 20 ms together, on every run that parses a TypeScript file); the Python test here
+    costs microseconds a file. Same nodes, same order."""
+    def text(node) -> bytes:
+        return src[node.start_byte:node.end_byte]
+
+    def named(node, kind: str, value: bytes) -> bool:
+        return node is not None and node.type == kind and text(node) == value
+
+    deno = []
+    for call in captures.get("config_get", ()):
+        fn = call.child_by_field_name("function")
+        env = fn.child_by_field_name("object")
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
+        if env is not None and env.type == "member_expression" and first is not None and first.type == "string" \
+                and named(fn.child_by_field_name("property"), "property_identifier", b"get") \
+                and named(env.child_by_field_name("object"), "identifier", b"Deno") \
+                and named(env.child_by_field_name("property"), "property_identifier", b"env"):
+            deno.append(call)
+    scripts, ands = [], []
+    for node in captures.get("comparison", ()):
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        if left.type == "member_expression" and named(right, "identifier", b"module") \
+                and named(left.child_by_field_name("object"), "identifier", b"require") \
+                and named(left.child_by_field_name("property"), "property_identifier", b"main"):
+            scripts.append(node)
+        operator = node.child_by_field_name("operator")
+        if operator is not None and operator.type == "&&" and node.parent is not None \
+                and node.parent.type == "expression_statement":
+            ands.append((right, left))
+    for name, found in (("deno_read", deno), ("script_check", scripts)):
+        if found:
+            captures[name] = found
+    if ands:
+        pairs[("and_body", "and_condition")] = ands
 
 
 def _first_error_line(root) -> int:

@@ -20,17 +20,7 @@
    property: (property_identifier) @_env) @env_object
  (#eq? @_env "env"))
 
-; Deno.env.get("X")
-((call_expression
-   function: (member_expression
-     object: (member_expression
-       object: (identifier) @_deno
-       property: (property_identifier) @_env)
-     property: (property_identifier) @_get)
-   arguments: (arguments . (string))) @deno_read
- (#eq? @_deno "Deno")
- (#eq? @_env "env")
- (#eq? @_get "get"))
+; Deno.env.get("X"): found among @config_get (typescript._derived)
 
 ; conditions
 (if_statement condition: (parenthesized_expression)) @if
@@ -48,11 +38,8 @@
 ; module structure
 (import_statement source: (string)) @import
 
-; standalone scripts: require.main === module
-((binary_expression
-   left: (member_expression object: (identifier) @_req property: (property_identifier) @_main)
-   right: (identifier) @_module) @script_check
- (#eq? @_req "require") (#eq? @_main "main") (#eq? @_module "module"))
+; standalone scripts (require.main === module) and `cond && effect();` statements: found among
+; @comparison (typescript._derived)
 
 ; NestJS ConfigService (config.get("X")): every method call, its method and first argument
 ; judged in Python. (As for comparisons: a constraint on the method name or the arguments waits
@@ -61,8 +48,6 @@
 
 ; multi-capture patterns, read as aligned tuples
 
-(expression_statement
-  (binary_expression left: (_) @and_condition operator: "&&" right: (_) @and_body))
 ; keys are the effect table's (PAIR_EFFECTS in _js_effects.py), filled in when the query is built
 ((pair key: (property_identifier) @guarded_key value: (_) @guarded_value)
  (#any-of? @guarded_key PAIR_EFFECT_KEYS))
