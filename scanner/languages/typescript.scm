@@ -7,18 +7,9 @@
 ;;; query: main
 ; (every capture is read by name; a name comes from one query only)
 
-; process.env, Bun.env: every use, read or alias or destructuring
-((member_expression
-   object: (identifier) @_obj
-   property: (property_identifier) @_env) @env_object
- (#any-of? @_obj "process" "Bun")
- (#eq? @_env "env"))
-
-; import.meta.env
-((member_expression
-   object: (meta_property)
-   property: (property_identifier) @_env) @env_object
- (#eq? @_env "env"))
+; import.meta.env (its property judged in Python: typescript._derived). process.env and Bun.env
+; are found among @use
+(member_expression object: (meta_property)) @meta_member
 
 ; Deno.env.get("X"): found among @config_get (typescript._derived)
 
