@@ -7,8 +7,14 @@
 ;;; query: main
 ; (every capture is read by name; a name comes from one query only)
 
-; import.meta.env (its property judged in Python: typescript._derived). process.env and Bun.env
-; are found among @use
+; process.env, Bun.env: every use, read or alias or destructuring
+((member_expression
+   object: (identifier) @_obj
+   property: (property_identifier) @_env) @env_object
+ (#any-of? @_obj "process" "Bun")
+ (#eq? @_env "env"))
+
+; import.meta.env (its property judged in Python: typescript._derived)
 (member_expression object: (meta_property)) @meta_member
 
 ; Deno.env.get("X"): found among @config_get (typescript._derived)
@@ -29,8 +35,10 @@
 ; module structure
 (import_statement source: (string)) @import
 
-; standalone scripts (require.main === module) and `cond && effect();` statements: found among
-; @comparison (typescript._derived)
+; standalone scripts (require.main === module): found among @comparison (typescript._derived)
+
+; `cond && effect();` statements: the operator is judged in Python (typescript._derived)
+(expression_statement (binary_expression) @and_statement)
 
 ; NestJS ConfigService (config.get("X")): every method call, its method and first argument
 ; judged in Python. (As for comparisons: a constraint on the method name or the arguments waits
