@@ -143,8 +143,6 @@ def extract_routes(f, tree, tsx: bool) -> None:
     for _, match in _ts_depth.cursor(_query(tsx)).matches(tree.root_node):
         if deep is not None and any(deep.touches(n) for nodes in match.values() for n in nodes):
             continue
-        if "call" in match and not _method_call(match["call"][0]):
-            continue
         if "function_name" in match:
             functions.setdefault(f.text(match["function_name"][0]), match["function"][0])
         elif "router_name" in match:
@@ -157,6 +155,9 @@ def extract_routes(f, tree, tsx: bool) -> None:
             for name, nodes in match.items():
                 if not name.startswith("_"):
                     captures.setdefault(name, []).extend(nodes)
+    calls = [call for call in f.method_calls if _method_call(call)]  # judged by the main query's cursor, ``deep`` included
+    if calls:
+        captures["call"] = calls
     r = _Routes(f, functions)
     r.default_exports(captures.get("export", ()), exports)
     r.reexports(captures.get("export", ()))

@@ -2,9 +2,7 @@
 ; _ts_routes.py judges each capture (is the object a router, is the argument a handler).
 
 ; obj.method(args): app.get, router.use, fastify.register, app.route, app.setGlobalPrefix, …
-; Every method call: the method and the arguments are checked in Python, since a pattern that
-; constrains them waits through the callee, quadratic on a long `a.f().f()…` chain.
-(call_expression function: (member_expression)) @call
+; are the main query's method calls (typescript.scm's @config_get), not found again here.
 
 ; classes (NestJS controllers)
 (class_declaration) @class

@@ -167,6 +167,7 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     if any(t in src for t in _LOCAL_TRIGGERS) or any(h.encode() in src for h in options.extra_local_hosts):
         captures.update(_collect(tsx, "strings", root, deep)[0])
     f = _File(path, src, options, root, deep)
+    f.method_calls = captures.get("config_get", ())  # every ``obj.method(…)``: route registrations too
     f.run(captures, pairs, lambda name: _collect(tsx, name, root, deep)[1])
     if routes:
         _ts_routes.extract_routes(f, tree, tsx)
@@ -181,17 +182,22 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
 
 def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...], list]) -> None:
     """Captures that patterns of their own used to make, picked out of generic ones:
-    ``import.meta.env`` (``env_object``) from every member of ``import.meta``;
-    ``Deno.env.get("X")`` calls (``deno_read``) from every method call; ``require.main ===
-    module`` (``script_check``) from every binary expression; ``cond && effect();``
+    ``import.meta.env`` (``env_object``) from the members of ``import.meta`` among the ``use``
+    pairs; ``x = require("m")`` (``require_name``, ``require_source``) from every declarator given
+    a call; ``Deno.env.get("X")`` calls (``deno_read``) from every method call; ``require.main
+    === module`` (``script_check``) from every binary expression; ``cond && effect();``
     (``and_condition``, ``and_body``) from every binary expression statement.
 
-    Those patterns made up about a third of the query's compile time (about 20 ms, paid by
-    every process that parses a TypeScript file). The tests here skip a file without the words
-    they look for, and cost about 20 ms of CPU over novu's 850 parsed files. Same nodes:
+    tree-sitter analyses each pattern that constrains the children of a call or member
+    expression at about 27 million instructions (callgrind), as much as a whole small query;
+    a pattern without such constraints costs next to nothing, and alternatives inside one
+    pattern share the cost. Those five patterns were about half the main query's compile time,
+    paid by every process that parses a TypeScript file. The tests here skip a file without the
+    words they look for, and cost about 20 ms of CPU over novu's 850 parsed files. Same nodes:
     ``env_object`` is sorted where it is used, the others come in match order. ``process.env``
     keeps its own pattern: picking it out of every member of a name cost more CPU over a large
-    tree than its compile saves."""
+    tree than its compile saves.
+    """
     def text(node) -> bytes:
         return src[node.start_byte:node.end_byte]
 
@@ -199,8 +205,20 @@ def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...],
         return node is not None and node.type == kind and text(node) == value
 
     env_objects = captures.get("env_object", [])
-    env_objects += [node for node in captures.pop("meta_member", ())
-                    if named(node.child_by_field_name("property"), "property_identifier", b"env")]
+    if b"import.meta" in src:
+        env_objects += [node for node, root in pairs.get(("use", "use_root"), ()) if root.type == "meta_property"
+                        and named(node.child_by_field_name("property"), "property_identifier", b"env")]
+    requires = []
+    declared = pairs.pop(("require_call", "require_name"), ())
+    for call, name in declared if b"require" in src else ():
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or arguments.type != "arguments" or not arguments.named_child_count:
+            continue
+        first = arguments.named_children[0]
+        if first.type == "string" and named(call.child_by_field_name("function"), "identifier", b"require"):
+            requires.append((name, first))
+    if requires:
+        pairs[("require_name", "require_source")] = requires
     deno = []
     for call in captures.get("config_get", ()) if b"Deno" in src else ():
         fn = call.child_by_field_name("function")
@@ -266,6 +284,7 @@ class _File:
         self.fallback_var: str | None = None  # set by _climb: the variable a read falls back to
         self.default_node = None  # set by _consume: the literal node a default came from
         self.consuming = True  # False while judging config uses (their literals stay Literal facts)
+        self.method_calls: list | tuple = ()  # the main query's method calls, for ``_ts_routes``
         self._lines = src.split(b"\n")
 
     # ------------------------------------------------------------------ helpers
