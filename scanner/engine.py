@@ -14,16 +14,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import inventory as inventory_mod
-from .baseline import Baseline
 from .config import Config
 from .discover import Discovery, SourceFile, discover
 from .errors import describe
 from .facts import FileFacts
 from .findings import Diagnostic, Finding, Hit, Level, Rule
 from .project import Project
+
+if TYPE_CHECKING:
+    from .baseline import Baseline  # loaded only by a scan given one
 
 
 @dataclass

@@ -59,15 +59,35 @@ VOLATILE = frozenset({"timeout", "worker-crashed", "out-of-memory", "vanished", 
 
 @lru_cache(maxsize=1)
 def package_fingerprint() -> str:
-    """A digest of every module and query of envmatrix: any code change is a miss."""
-    package = Path(__file__).resolve().parent
+    """A digest of the path, size and modification time of every module and query of
+    envmatrix: any code change is a miss. Stamps, as Python's own bytecode cache checks its
+    sources, not contents: reading and hashing the package's 600 KB cost every scan, warm ones
+    included, about 3 ms (35 million instructions)."""
     digest = hashlib.sha256()
-    for source in sorted(list(package.rglob("*.py")) + list(package.rglob("*.scm"))):
-        try:
-            digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
-        except OSError:
-            digest.update(source.name.encode() + b"\0?\0")
+    for name, stamp in sorted(_source_stamps(os.path.dirname(os.path.abspath(__file__)), "")):
+        digest.update(f"{name}\0{stamp}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _source_stamps(directory: str, prefix: str) -> list[tuple[str, str]]:
+    """(relative path, "size:mtime_ns") of every ``.py`` and ``.scm`` file below ``directory``."""
+    found: list[tuple[str, str]] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return [(prefix or ".", "?")]
+    for entry in entries:
+        name = prefix + entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    found.extend(_source_stamps(entry.path, name + "/"))
+            elif entry.name.endswith((".py", ".scm")):
+                st = entry.stat()
+                found.append((name, f"{st.st_size}:{st.st_mtime_ns}"))
+        except OSError:
+            found.append((name, "?"))
+    return found
 
 
 class Snapshot:

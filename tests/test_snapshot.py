@@ -101,6 +101,24 @@ def test_a_change_is_seen(cache, tmp_path, walks, change) -> None:
     assert warm == _report(tree, use_cache=False)
 
 
+def test_a_change_to_envmatrix_itself_is_a_miss(cache, tmp_path, walks) -> None:
+    """The snapshot is keyed by the stamps of envmatrix's own modules: an upgrade or an edit
+    (here one module's modification time, put back afterwards) makes the next scan walk again."""
+    tree = _tree(tmp_path)
+    _report(tree)
+    module = Path(snapshot.__file__)
+    before = module.stat()
+    snapshot.package_fingerprint.cache_clear()
+    try:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        walks.clear()
+        _report(tree)
+        assert walks == [str(tree)]
+    finally:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+        snapshot.package_fingerprint.cache_clear()
+
+
 def test_files_that_no_scan_reads_may_come_and_go(cache, tmp_path, walks) -> None:
     tree = _tree(tmp_path)
     cold = _report(tree)
