@@ -12,6 +12,11 @@ resident set of the process or any one worker (``wait4``). It prints files/s and
 the ratios to ripgrep, and whether cold, warm and in-process runs printed the same report.
 The envmatrix timed is the one in this checkout, run from compiled bytecode as an installed
 package would be (``compileall`` first); nothing is written to the user's cache.
+
+With ``--instructions`` (needs valgrind), envmatrix cold and warm and ripgrep also run once under
+callgrind, which counts the instructions each executes, summed over every process (workers
+included). Unlike times, the counts hardly move on a busy or throttled machine, so two checkouts
+can be compared across sittings; callgrind runs about 50 times slower, so this suits small trees.
 """
 
 from __future__ import annotations
@@ -66,6 +71,25 @@ def best(runs: int, cmd: list[str], env=None, before=None, cwd=None) -> tuple[fl
     return wall, rss, results[-1][2], results[-1][3], cpu
 
 
+def instructions(cmd: list[str], env=None, cwd=None, before=None) -> int | None:
+    """Instructions ``cmd`` executes, summed over its processes (callgrind), or None without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    if before:
+        before()
+    with tempfile.TemporaryDirectory(prefix="envmatrix-callgrind-") as logs:
+        subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", "--trace-children=yes",
+                        f"--log-file={logs}/%p.log", *cmd], env=env, cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        total = 0
+        for log in Path(logs).glob("*.log"):
+            for line in log.read_text(errors="replace").splitlines():
+                if "I   refs:" in line:
+                    total += int(line.rsplit(":", 1)[1].replace(",", "").strip())
+        return total
+
+
 def tree_size(path: str) -> tuple[int, int]:
     """Files and bytes envmatrix reads in ``path`` (its own discovery), counted in a child process:
     importing the scanner here would raise this process's resident size, which every timed child
@@ -78,7 +102,7 @@ def tree_size(path: str) -> tuple[int, int]:
     return int(files), int(size)
 
 
-def bench(path: str, runs: int, jobs: int) -> None:
+def bench(path: str, runs: int, jobs: int, count: bool = False) -> None:
     files, size = tree_size(path)
     mb = size / 1e6
     print(f"\n## {path}: {files} files, {mb:.1f} MB read by envmatrix")
@@ -95,13 +119,21 @@ def bench(path: str, runs: int, jobs: int) -> None:
                     cwd=str(REPO))
         warm = best(runs, envmatrix, env, cwd=str(REPO))
         single = best(runs, envmatrix[:-2] + ["--jobs", "1", "--no-cache"], env, cwd=str(REPO))
+        counts = {}
+        if count:
+            counts["envmatrix cold"] = instructions(
+                envmatrix, env, str(REPO), before=lambda: (shutil.rmtree(cache, ignore_errors=True), os.mkdir(cache)))
+            counts["envmatrix warm"] = instructions(envmatrix, env, str(REPO))  # from what the cold count left
     rows += [("envmatrix cold", cold), ("envmatrix warm", warm), ("envmatrix --jobs 1 --no-cache", single)]
     rg = shutil.which("rg")
     rg_row = None
     if rg:
         pattern = (HERE / "triggers.rg").read_text().strip()
-        rg_row = best(runs, [rg, "--files-with-matches", "--no-messages", "-e", pattern, path])
+        rg_cmd = [rg, "--files-with-matches", "--no-messages", "-e", pattern, path]
+        rg_row = best(runs, rg_cmd)
         rows.append(("ripgrep (combined regex)", rg_row))
+        if count:
+            counts["ripgrep (combined regex)"] = instructions(rg_cmd)
     semgrep = shutil.which("semgrep")
     if semgrep:
         sg = best(1, [semgrep, "scan", "--config", str(HERE / "semgrep-rules.yml"), "--metrics=off", "--quiet",
@@ -111,6 +143,13 @@ def bench(path: str, runs: int, jobs: int) -> None:
     for name, (wall, rss, _code, _out, cpu) in rows:
         ratio = f"{wall / rg_row[0]:.1f}" if rg_row else "-"
         print(f"{name:30s} {wall:7.3f} {cpu:7.3f} {files / wall:8.0f} {mb / wall:6.2f} {rss:8.1f} {ratio:>9s}")
+    if any(counts.values()):
+        base = counts.get("ripgrep (combined regex)")
+        print(f"{'instructions (callgrind)':30s} {'millions':>9s} {'x rg':>6s}")
+        for name, n in counts.items():
+            if n:
+                ratio = f"{n / base:.1f}" if base else "-"
+                print(f"{name:30s} {n / 1e6:9.0f} {ratio:>6s}")
     same = cold[3] == warm[3] == single[3]
     print(f"same report cold / warm / in-process: {'yes' if same else 'NO'}")
 
@@ -120,11 +159,13 @@ def main() -> None:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--runs", type=int, default=3, help="timings per tool; the best is shown")
     parser.add_argument("--jobs", type=int, default=0, help="envmatrix --jobs for the cold and warm runs")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions under callgrind (valgrind; about 50x slower)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"ripgrep: {shutil.which('rg') or 'not installed'}; semgrep: {shutil.which('semgrep') or 'not installed'}")
     for path in args.paths:
-        bench(os.path.abspath(path), args.runs, args.jobs)  # runs start in this checkout
+        bench(os.path.abspath(path), args.runs, args.jobs, args.instructions)  # runs start in this checkout
 
 
 if __name__ == "__main__":
