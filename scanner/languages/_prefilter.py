@@ -30,6 +30,16 @@ ENV_WORDS = re2.compile("|".join(
 #: Words a credential's name ends with, in any case (``lexicon.is_secret_name`` judges the name).
 SECRET_WORDS = re2.compile(rb"(?i:pass|pwd|secret|token|key|credential|jwt|salt|pepper|value)")
 
+#: ``lexicon.LOCAL_TRIGGERS`` (``localhost``, ``127.``, ``host.docker.internal``, …) as one RE2
+#: pass: seven substring tests each scanned the whole file.
+_LOCAL_TRIGGER = re2.compile(b"|".join(re.escape(t.encode()) for t in lexicon.LOCAL_TRIGGERS))
+
+
+def has_local_trigger(data: bytes) -> bool:
+    """True when one of ``lexicon.LOCAL_TRIGGERS`` occurs in ``data`` (case as written)."""
+    return _LOCAL_TRIGGER.search(data) is not None
+
+
 #: Comparison operators (``===`` and ``!==`` contain these).
 _COMPARE = re.compile(rb"[=!]=")
 _QUOTES = frozenset(b"'\"`")

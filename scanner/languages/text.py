@@ -16,6 +16,7 @@ import re2
 
 from .. import lexicon
 from ..facts import FileFacts, Hotspot, Span
+from . import _prefilter
 
 #: A URL of any scheme, or a bare local host with a port (prose says "localhost" alone), up to a delimiter that ends a word in prose or code.
 #: A scheme is tried only where a run of scheme characters starts (``lead`` skips a run's leading
@@ -32,7 +33,6 @@ _REGISTRY_IMAGE = re.compile(r"""(?<![\w./@:=-])((?:[a-z0-9.-]+(?::\d+)?/)+[a-z0
 _TRAILING = ".,:;!?)"
 
 
-_LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
 #: What every fact needs somewhere in the file, as one RE2 pass: a local host (URLs), an image
 #: context (``FROM``, ``docker``, ``image:``), or the tail of a registry image (``org/app:tag``).
 _MAY_HOLD = re2.compile(rb"FROM|docker|image:|[a-z0-9._-]/[a-z0-9._-]+:[A-Za-z0-9_]")
@@ -41,7 +41,7 @@ _MAY_HOLD = re2.compile(rb"FROM|docker|image:|[a-z0-9._-]/[a-z0-9._-]+:[A-Za-z0-
 def may_have_facts(path: str, data: bytes, options) -> bool:
     """The engine's pre-filter: False when no line of ``data`` can give a hotspot."""
     extra = getattr(options, "extra_local_hosts", frozenset())
-    return any(t in data for t in _LOCAL_TRIGGERS) or any(h.encode() in data for h in extra) \
+    return _prefilter.has_local_trigger(data) or any(h.encode() in data for h in extra) \
         or _MAY_HOLD.search(data) is not None
 
 

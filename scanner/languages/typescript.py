@@ -30,8 +30,6 @@ from . import ExtractOptions
 from . import _js_effects as effects
 from . import _prefilter, _ts_depth, _ts_routes
 
-#: Hosts whose presence in a string literal makes it worth judging (the literal pre-filter).
-_LOCAL_TRIGGERS = tuple(t.encode() for t in lexicon.LOCAL_TRIGGERS)
 #: A constant whose name ends in image, given a string: ``const baseImage = "node:latest"``.
 _IMAGE_CONST = re2.compile(rb"im(?:age|g)(?:\s*:\s*string)?\s*=\s*['\"`]")
 #: Last words of identifiers that hold an environment's name (``environment``, ``APP_STAGE``,
@@ -56,7 +54,7 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     """
     if b"env" in data and (b"process" in data or b"meta" in data or b"Bun" in data or b"Deno" in data):
         return True
-    if any(t in data for t in _LOCAL_TRIGGERS) or any(h.encode() in data for h in options.extra_local_hosts):
+    if _prefilter.has_local_trigger(data) or any(h.encode() in data for h in options.extra_local_hosts):
         return True
     low = data.lower()
     if _prefilter.calls_config_get(data):
@@ -164,7 +162,7 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     deep = _ts_depth.deep_regions(root)  # judged nowhere: see _ts_depth
     captures, pairs = _collect(tsx, "main", root, deep)
     _derived(src, captures, pairs)
-    if any(t in src for t in _LOCAL_TRIGGERS) or any(h.encode() in src for h in options.extra_local_hosts):
+    if _prefilter.has_local_trigger(src) or any(h.encode() in src for h in options.extra_local_hosts):
         captures.update(_collect(tsx, "strings", root, deep)[0])
     f = _File(path, src, options, root, deep)
     f.method_calls = captures.get("config_get", ())  # every ``obj.method(…)``: route registrations too
@@ -987,7 +985,7 @@ class _File:
             if node.start_byte in self.consumed:
                 continue
             raw = self.src[node.start_byte:node.end_byte]
-            if not any(t in raw for t in _LOCAL_TRIGGERS) and not any(h.encode() in raw for h in hosts):
+            if not _prefilter.has_local_trigger(raw) and not any(h.encode() in raw for h in hosts):
                 continue
             value = self.evaluate(node)
             if value is None:
