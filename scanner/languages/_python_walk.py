@@ -49,15 +49,36 @@ def _fields(kind: type) -> tuple[str, ...]:
     return found
 
 
+#: What a field value's type is: 1 a node, 2 a sequence, 0 anything else (``_shape``).
+_SHAPES: dict[type, int] = {}
+
+
+def _shape(kind: type) -> int:
+    """1 for a libcst node type, 2 for a list or tuple, else 0. ``CSTNode`` is an abstract base
+    class, and ``isinstance`` against one runs ``ABCMeta.__instancecheck__`` in Python: asked per
+    field of every node, that was a tenth of the Python frontend's time. libcst registers no
+    virtual subclasses, so the class itself decides, once per type."""
+    shape = 1 if issubclass(kind, cst.CSTNode) else 2 if issubclass(kind, (list, tuple)) else 0
+    _SHAPES[kind] = shape
+    return shape
+
+
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The syntax children of a node, in field order."""
     out: list[cst.CSTNode] = []
+    shapes = _SHAPES
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        shape = shapes.get(type(value))
+        if shape is None:
+            shape = _shape(type(value))
+        if shape == 1:
             out.append(value)
-        elif isinstance(value, (list, tuple)):
-            out.extend(v for v in value if isinstance(v, cst.CSTNode))
+        elif shape == 2:
+            for item in value:
+                kind = shapes.get(type(item))
+                if kind == 1 or (kind is None and _shape(type(item)) == 1):
+                    out.append(item)
     return out
 
 
