@@ -8,6 +8,10 @@ the Python frontend trims its input by.
 
 from __future__ import annotations
 
+import re
+
+import re2
+
 #: Substrings (lower case) a file registering routes or running as a script contains.
 TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "__main__", "api_view", "@app.",
             # views guarded by decorators, permission classes or mixins (GuardDef facts)
@@ -15,17 +19,21 @@ TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "
             "http404")
 
 
+#: ``TRIGGERS`` as one RE2 pass over the lowered text, not a substring scan per trigger. (Lowered
+#: by Python, not matched case-blind by RE2, whose case folding differs on a few letters.)
+_TRIGGER = re2.compile("|".join(re.escape(t) for t in TRIGGERS))
+_WHOLE_TRIGGER = re2.compile("|".join(re.escape(t) for t in TRIGGERS if t != "__main__"))
+
+
 def wanted(text: str) -> bool:
     """Whether a file may register routes or run as a script (checked before parsing)."""
-    low = text.lower()
-    return any(t in low for t in TRIGGERS)
+    return _TRIGGER.search(text.lower()) is not None
 
 
 def wanted_whole(text: str) -> bool:
     """Whether the route walk needs the whole file: anything but a ``__main__`` check, which is
     one statement the reduced source keeps (``python.reduce_source``)."""
-    low = text.lower()
-    return any(t in low for t in TRIGGERS if t != "__main__")
+    return _WHOLE_TRIGGER.search(text.lower()) is not None
 
 
 def extract_routes(module, path: str, positions) -> list:
