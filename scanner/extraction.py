@@ -50,12 +50,15 @@ POOL_MIN_BYTES = 256_000
 POOL_MIN_READ_BYTES = 640_000
 #: Bytes of pre-filtered files kept for the second pass; past this they are read again.
 RETAIN_BYTES = 4 * 1024 * 1024
-#: Bytes of one kind, among the files to read, from which the zygote builds that kind's parsers
-#: before it forks the workers. Workers wait for that warming; below this size the kind's few
-#: files fall to one worker or two, each building the parser when it meets the first (libcst:
-#: about 0.27 s; a TypeScript grammar and its queries: 0.07 s). Nine vendored Python files
-#: (150 KB) held back novu's workers by 0.27 s; 35 JavaScript files held back healthchecks' by 0.07 s.
+#: Bytes of Python, among the files to read, from which the zygote imports libcst before it
+#: forks the workers. Workers wait for that warming (about 0.27 s): nine vendored Python files
+#: (150 KB) held back novu's workers by that much after the walk had ended. Below this size the
+#: few Python files fall to one worker or two, each importing libcst when it meets the first.
+#: Every other kind is warmed whatever its size: a TypeScript grammar and its queries take 0.07 s,
+#: and built in a worker instead they raised its peak by 4 MiB (healthchecks: 59.7 against 55.6).
 WARM_MIN_BYTES = POOL_MIN_BYTES
+#: Kinds the zygote builds only past ``WARM_MIN_BYTES`` (see there).
+_WARM_IF_LARGE = frozenset({"python"})
 
 
 def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | None = None,
@@ -95,7 +98,10 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
     if jobs > 1 and can_start_workers():
         # Workers read, pre-filter, consult the cache and parse; this process only collects.
         if zygote is not None:
-            zygote.warm(worth_warming(files[i] for i in unknown))
+            sizes: dict[str, int] = {}
+            for i in unknown:
+                sizes[files[i].kind] = sizes.get(files[i].kind, 0) + files[i].size
+            zygote.warm(worth_warming(sizes))
         cache_dir = str(cache.root.parent) if cache is not None else None
         options = {kind: options_for(kind, config) for kind in {files[i].kind for i in unknown}}  # one per chunk on the pipe
         tasks = [FileTask(i, files[i].path, files[i].abspath, options[files[i].kind],
@@ -437,7 +443,7 @@ class WarmAhead:
     Once the files the walk has found that must be read (those the stat index cannot answer for)
     add up to enough bytes that the first pass will run in workers (``POOL_MIN_READ_BYTES``; from
     the first such file when the user set ``--jobs``), it forks the zygote, which builds the
-    parsers of each kind with ``WARM_MIN_BYTES`` to read, on another CPU while the walk goes on.
+    parsers of the kinds found (``worth_warming``), on another CPU while the walk goes on.
     A small tree, or a re-scan after an edit, never forks one. ``for_config`` is None where no
     workers will run (``--jobs 1``, one CPU, a daemonic process)."""
 
@@ -463,7 +469,7 @@ class WarmAhead:
         self.sizes[sf.kind] = before + sf.size
         if self.size < self.threshold:
             return
-        if self.started and not before < WARM_MIN_BYTES <= before + sf.size:
+        if self.started and before and not before < WARM_MIN_BYTES <= before + sf.size:
             return  # nothing new to ask for
         if not self.started:
             from .pool import Zygote
@@ -471,20 +477,17 @@ class WarmAhead:
             self.started = True
             self.zygote = Zygote.start(process_file, _warm)
         if self.zygote is not None:
-            self.zygote.warm(kind for kind, size in self.sizes.items() if size >= WARM_MIN_BYTES)
+            self.zygote.warm(worth_warming(self.sizes))
 
     def close(self) -> None:
         if self.zygote is not None:
             self.zygote.close()
 
 
-def worth_warming(files) -> set[str]:
-    """The kinds of ``files`` (``SourceFile``) whose parsers the zygote should build before it
-    forks the workers: those with at least ``WARM_MIN_BYTES`` to read."""
-    sizes: dict[str, int] = {}
-    for sf in files:
-        sizes[sf.kind] = sizes.get(sf.kind, 0) + sf.size
-    return {kind for kind, size in sizes.items() if size >= WARM_MIN_BYTES}
+def worth_warming(sizes: dict[str, int]) -> set[str]:
+    """Of the kinds to read (kind -> bytes), those whose parsers the zygote should build before
+    it forks the workers: all but Python with less than ``WARM_MIN_BYTES``."""
+    return {kind for kind, size in sizes.items() if kind not in _WARM_IF_LARGE or size >= WARM_MIN_BYTES}
 
 
 def _warm(kinds: set[str]) -> None:

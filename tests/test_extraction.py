@@ -328,19 +328,21 @@ def test_the_zygote_is_forked_once_the_walk_finds_enough_to_read(tmp_path, zygot
 
 
 @pytest.mark.skipif(not FORK, reason="the zygote is forked")
-def test_the_zygote_builds_only_the_parsers_many_files_need(tmp_path, monkeypatch, zygote_starts) -> None:
-    """Workers wait for the zygote's warming: a kind with a few small files is left to the
-    worker that meets it (here one Python file beside 1.4 MB of TypeScript), and still scanned."""
+def test_the_zygote_leaves_libcst_to_a_worker_when_python_is_small(tmp_path, monkeypatch, zygote_starts) -> None:
+    """Workers wait for the zygote's warming: libcst (0.27 s) is left to the worker that meets
+    the one small Python file beside 1.4 MB of TypeScript, which is still scanned; a small
+    JavaScript file's grammar (quick to build, and heavier in a worker) is warmed."""
     asked: list[str] = []
     real = pool.Zygote.warm
     monkeypatch.setattr(pool.Zygote, "warm", lambda self, kinds: (asked.extend(kinds := list(kinds)), real(self, kinds)))
     for i in range(30):
         (tmp_path / f"m{i}.ts").write_text('export const u = process.env.URL ?? "http://localhost:1";\n' * 800)
     (tmp_path / "settings.py").write_text('import os\nDB = os.environ.get("DB", "postgres://localhost/x")\n')
+    (tmp_path / "worker.js").write_text('const q = process.env.QUEUE || "redis://localhost:6379";\n')
     result = scan(tmp_path, Config(use_cache=False))
     assert zygote_starts == [1]
-    assert set(asked) == {"typescript"}
-    assert any(f.span.path == "settings.py" for f in result.findings)
+    assert set(asked) == {"typescript", "javascript"}
+    assert {"settings.py", "worker.js"} <= {f.span.path for f in result.findings}
 
 
 @pytest.mark.skipif(not FORK, reason="the zygote is forked")
