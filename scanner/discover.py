@@ -27,7 +27,8 @@ from .config import Config
 from .findings import Diagnostic
 
 if TYPE_CHECKING:
-    import pathspec  # imported when a walk starts: a re-scan answered from its snapshot never needs it
+    import pathspec  # imported when an ignore file or ``exclude`` needs it: a tree without either, or a
+    # re-scan answered from its snapshot, never loads it
 
 DEFAULT_EXCLUDED_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages", "dist", "build",

@@ -30,9 +30,17 @@ ENV_WORDS = re2.compile("|".join(
 #: Words a credential's name ends with, in any case (``lexicon.is_secret_name`` judges the name).
 SECRET_WORDS = re2.compile(rb"(?i:pass|pwd|secret|token|key|credential|jwt|salt|pepper|value)")
 
-#: ``lexicon.LOCAL_TRIGGERS`` (``localhost``, ``127.``, ``host.docker.internal``, …) as one RE2
-#: pass: seven substring tests each scanned the whole file.
-_LOCAL_TRIGGER = re2.compile(b"|".join(re.escape(t.encode()) for t in lexicon.LOCAL_TRIGGERS))
+def any_of(words):
+    """One RE2 pattern that finds any of ``words`` (all ``str`` or all ``bytes``) where a loop of
+    substring tests would scan the text once per word."""
+    words = tuple(words)
+    joiner = b"|" if words and isinstance(words[0], bytes) else "|"
+    return re2.compile(joiner.join(re.escape(w) for w in words))
+
+
+#: ``lexicon.LOCAL_TRIGGERS`` (``localhost``, ``127.``, ``host.docker.internal``, …): seven
+#: substring tests each scanned the whole file.
+_LOCAL_TRIGGER = any_of(t.encode() for t in lexicon.LOCAL_TRIGGERS)
 
 
 def has_local_trigger(data: bytes) -> bool:

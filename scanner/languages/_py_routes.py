@@ -1,16 +1,14 @@
 """Route registrations in Python (FastAPI, Flask, Django, DRF): the entry point ``python.py`` calls.
 
-``wanted`` is a cheap text test made before parsing, so importing this module costs nothing;
-``extract_routes`` loads the libcst walk (``_py_route_walker``) only for files that pass it.
+``wanted`` is a cheap text test made before parsing (one RE2 pass), so importing this module
+costs next to nothing; ``extract_routes`` loads the libcst walk (``_py_route_walker``) only for files that pass it.
 Route files are read whole: a decorator or a ``urlpatterns`` list holds none of the triggers
 the Python frontend trims its input by.
 """
 
 from __future__ import annotations
 
-import re
-
-import re2
+from ._prefilter import any_of
 
 #: Substrings (lower case) a file registering routes or running as a script contains.
 TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "__main__", "api_view", "@app.",
@@ -21,8 +19,8 @@ TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "
 
 #: ``TRIGGERS`` as one RE2 pass over the lowered text, not a substring scan per trigger. (Lowered
 #: by Python, not matched case-blind by RE2, whose case folding differs on a few letters.)
-_TRIGGER = re2.compile("|".join(re.escape(t) for t in TRIGGERS))
-_WHOLE_TRIGGER = re2.compile("|".join(re.escape(t) for t in TRIGGERS if t != "__main__"))
+_TRIGGER = any_of(TRIGGERS)
+_WHOLE_TRIGGER = any_of(t for t in TRIGGERS if t != "__main__")
 
 
 def wanted(text: str) -> bool:
