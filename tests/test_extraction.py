@@ -137,9 +137,31 @@ def test_prefilter_keeps_files_with_triggers(source: str) -> None:
     'const r = Router(); export default r;',
     'this.server.post("/internal/reset", handler);',
     'import type { Request, Response } from "express"; export const h = (req: Request) => req.body;',
+    'export { default as homeRouter } from "./home";',  # a mount chain through an index file
+    'export {\n  adminRouter,\n  seedRouter,\n} from \'./routes\';',
+    'import type { Context } from "hono"; export const guard = async (c: Context<HonoEnv>) => c;',
 ])
 def test_prefilter_keeps_route_files(source: str) -> None:
     assert may_have_facts("src/a.ts", source.encode(), TS)
+
+
+def test_prefilter_keeps_a_reexport_that_mounts(tmp_path) -> None:
+    """The re-export mark stands for ``Mount`` facts: the file that holds only the re-export gives one."""
+    source = b'export { default as homeRouter } from "./home";\n'
+    assert may_have_facts("src/routes/index.ts", source, TS)
+    assert [type(f).__name__ for f in extract_bytes("src/routes/index.ts", source, TS).facts] == ["Mount"]
+
+
+@pytest.mark.parametrize("source", [
+    'export const cronHint = "Use a cron expression, like 0 9 * * 1";',
+    'export enum Zone { GUAM = "Pacific/Guam", HONOLULU = "Pacific/Honolulu" }',
+    'const Button = () => null; const buttonVariants = {}; export { Button, buttonVariants };',
+    'export { Icon123, IconAbc } from "react-icons/md";',  # a package's module: nothing to mount
+    'const processed = items.map(x => x.envelope); // one per environments list',
+])
+def test_prefilter_skips_route_and_env_look_alikes(source: str) -> None:
+    assert not may_have_facts("src/a.ts", source.encode(), TS)
+    assert not extract_bytes("src/a.ts", source.encode(), TS).facts  # and a parse would agree
 
 
 @pytest.mark.parametrize("source", [

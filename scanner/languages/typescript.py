@@ -35,6 +35,10 @@ _IMAGE_CONST = re2.compile(rb"im(?:age|g)(?:\s*:\s*string)?\s*=\s*['\"`]")
 #: Last words of identifiers that hold an environment's name (``environment``, ``APP_STAGE``,
 #: ``mode``): they matter only beside an environment name to compare them with.
 _SUBJECT_WORDS = re2.compile(rb"(?:environment|stage|mode)(?:[^a-z0-9_]|\z)")
+#: ``process.env``, ``import.meta.env``, ``Bun.env``, ``Deno.env`` (optional chaining and line
+#: breaks allowed): the commonest reason to parse, tested first. Only a fast path: each is an
+#: identifier ending in env, which ``has_env_object`` accepts further on.
+_ENV_ACCESS = re2.compile(rb"(?:process|meta|Bun|Deno)\s*\??\.\s*env")
 
 
 def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
@@ -52,7 +56,7 @@ def may_have_facts(path: str, data: bytes, options: ExtractOptions) -> bool:
     on imported flags are the engine's second pass: they only matter when another file binds
     them. Not seen: a value spelled with escapes or concatenation (``"pro" + "duction"``).
     """
-    if b"env" in data and (b"process" in data or b"meta" in data or b"Bun" in data or b"Deno" in data):
+    if _ENV_ACCESS.search(data) is not None:
         return True
     if _prefilter.has_local_trigger(data) or any(h.encode() in data for h in options.extra_local_hosts):
         return True
