@@ -778,6 +778,28 @@ def test_prefilter_skips_look_alikes(src):
 
 
 @pytest.mark.parametrize("src", [
+    # a credential's name beside comparisons that hold no literal, or loops over lists
+    "def test_create(self):\n    r = self.post({'api_key': 'X'})\n    assert Check.objects.count() == 1\n",
+    "def test_tokens(self):\n    for name in ['token', 'secret']:\n        self.assertIn(name, r.json())\n",
+    "def check(token, expected):\n    return token != None and token == expected\n",
+])
+def test_prefilter_skips_credential_look_alikes(src):
+    assert not frontend.could_have_facts(src)
+
+
+@pytest.mark.parametrize(("src", "value"), [
+    ('def ok(token):\n    return token == "dev-token"\n', "dev-token"),
+    ('def ok(api_key):\n    return "local-key" == api_key\n', "local-key"),
+    ('def ok(secret):\n    return secret in ("s3cr3t", "letmein")\n', "s3cr3t"),
+    ('def ok(password):\n    return (\n        password\n        == r"hunter2"\n    )\n', "hunter2"),
+    ('def ok(token):\n    return [t for t in TOKENS if token in ["dev-token"]]\n', "dev-token"),
+])
+def test_prefilter_keeps_literal_credential_compares(src, value):
+    assert frontend.could_have_facts(src)
+    assert value in [lit[0] for lit in literals(src)]  # and the parse finds the compare
+
+
+@pytest.mark.parametrize("src", [
     "if DEBUG:\n    run()\n",
     "if app.debug:\n    run()\n",
     "if IS_PROD:\n    run()\n",

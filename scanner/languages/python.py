@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import tokenize
 import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
+
+import re2
 
 from .. import lexicon
 from ..facts import FileFacts, Span
@@ -41,16 +44,21 @@ TRIGGERS = (
     *(f"{q}{name}{q}" for name in sorted(lexicon.ENVIRONMENT_NAMES) for q in "\"'"),
     *lexicon.LOCAL_TRIGGERS,
 )
-#: Secret words, which need a comparison beside them (a literal credential compare).
+#: Secret words, which need a comparison with a literal beside them (a literal credential compare).
 SECRET_TRIGGERS = ("token", "secret", "passw", "credential", "api_key", "apikey", "_key", "-key")
-COMPARE_TRIGGERS = ("==", "!=", "compare_digest", " in (", " in [", " in {")
 
 
 #: One RE2 pass each: ``_hits`` runs on every file and on every top-level statement and method
 #: of those it reads, where 48 substring scans apiece showed up in the Python frontend's profile.
 _HAS_TRIGGER = _prefilter.any_of(TRIGGERS).search
 _HAS_SECRET = _prefilter.any_of(SECRET_TRIGGERS).search
-_HAS_COMPARE = _prefilter.any_of(COMPARE_TRIGGERS).search
+#: Where a literal may be compared: ``==``, ``!=``, a membership test, ``compare_digest``.
+_COMPARE_SITE = re2.compile(r"[=!]=|\bin\b|compare_digest")
+#: A string's start: prefix letters, then a quote.
+_STRING_START = re.compile(r"[rbuf]{0,2}['\"]")
+#: What precedes the ``in`` of a ``for`` loop or comprehension: ``for key, value in``.
+_FOR_TARGET = re.compile(r"\bfor\s+(?:(?!\bin\b)[\w\s,()\[\]*.])*$")
+_SPACE = " \t\r\n\\"
 #: Deepest syntax tree (``ast`` levels) handed to libcst. Real code stays under 30.
 MAX_DEPTH = 100
 #: Deepest bracket nesting accepted when ``ast`` cannot judge a file (newer syntax, Python 2).
@@ -78,9 +86,40 @@ def _hits(text: str, names: frozenset[str] | set[str] = frozenset(),
         return True
     if low.count("settings") > low.count("override_settings"):
         return True
-    if _HAS_SECRET(low) is not None and _HAS_COMPARE(low) is not None:
+    if _HAS_SECRET(low) is not None and _compares_with_literal(low):
         return True
     return _prefilter.has_environment_subject(text.encode("utf-8", "surrogatepass"))
+
+
+def _compares_with_literal(low: str) -> bool:
+    """Whether some comparison in ``low`` (lower-cased source) may have a literal on one side.
+
+    The visitor takes a credential compare from a string that is a comparison's operand or an
+    element of a tuple, list or set operand (``token == "dev"``, ``key in ("a", "b")``), or an
+    argument of ``compare_digest``. So an operator counts when a string or a bracket follows it,
+    or a string (closing brackets skipped) precedes it; ``in`` counts unless it is a ``for``
+    loop's. Not ``count() == 1``, ``x != None`` or ``for name in ["a", "b"]``, which test files
+    are full of. Not seen: a literal compared from the left inside a tuple whose last element is
+    not a string (``("dev", x) == token``).
+    """
+    n = len(low)
+    for m in _COMPARE_SITE.finditer(low):
+        op = m.group()
+        if op == "compare_digest":
+            return True
+        after = m.end()
+        while after < n and low[after] in _SPACE:
+            after += 1
+        if after < n and (low[after] in "([{" or _STRING_START.match(low, after)):
+            if op != "in" or not _FOR_TARGET.search(low, low.rfind("\n", 0, m.start()) + 1, m.start()):
+                return True
+        if op != "in":
+            before = m.start() - 1
+            while before >= 0 and (low[before] in _SPACE or low[before] in ")]}"):
+                before -= 1
+            if before >= 0 and low[before] in "'\"":
+                return True
+    return False
 
 
 def could_have_facts(text: str, extra_hosts: frozenset[str] = frozenset()) -> bool:
