@@ -8,8 +8,9 @@ import textwrap
 
 import pytest
 
-from scanner.facts import ConfigBinding, ConfigUse, EnvBranch, EnvRead, FileFacts, ImageRef, Literal
+from scanner.facts import ConfigBinding, ConfigUse, EnvBranch, EnvRead, FileFacts, GuardDef, ImageRef, Literal
 from scanner.languages import ExtractOptions, extract_text
+from scanner.languages import _py_routes
 from scanner.languages import python as frontend
 
 OPTIONS = ExtractOptions("python")
@@ -785,6 +786,32 @@ def test_prefilter_skips_look_alikes(src):
 ])
 def test_prefilter_skips_credential_look_alikes(src):
     assert not frontend.could_have_facts(src)
+
+
+@pytest.mark.parametrize("src", [
+    # a test helper mixin, a model flag ending in _required, a form handed the request
+    "class TestDocs(DirectoriesMixin, APITestCase):\n    def test_list(self):\n        self.client.get('/api/x/')\n",
+    "def test_variant(variant):\n    assert variant.is_shipping_required\n",
+    "class DocForm(Form):\n    def __init__(self, request=None):\n        super().__init__(request.POST)\n",
+])
+def test_route_prefilter_skips_look_alikes(src):
+    assert not _py_routes.wanted(src)
+
+
+@pytest.mark.parametrize(("src", "kind"), [
+    ("@login_required\ndef index(request):\n    return render(request)\n", "auth"),
+    ("class Panel(LoginRequiredMixin, View):\n    pass\n", "auth"),
+    ("@staff_member_required\ndef panel(request):\n    return None\n", "admin"),
+    ("def debug_view(request):\n    if not settings.DEBUG:\n        raise Http404\n    return HttpResponse('ok')\n",
+     "environment"),
+])
+def test_route_prefilter_keeps_guards(src, kind):
+    assert _py_routes.wanted(src)
+    assert kind in [f.kind for f in scan(src, "app/views.py").facts if isinstance(f, GuardDef)]
+
+
+def test_route_prefilter_reads_decorators_over_lines():
+    assert _py_routes.wanted("@method_decorator(\n    login_required,\n    name='dispatch',\n)\nclass Panel(View):\n    pass\n")
 
 
 @pytest.mark.parametrize(("src", "value"), [

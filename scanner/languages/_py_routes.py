@@ -8,30 +8,57 @@ the Python frontend trims its input by.
 
 from __future__ import annotations
 
-from ._prefilter import any_of
+import re
+
+import re2
+
+from ._prefilter import any_identifier
 
 #: Substrings (lower case) a file registering routes or running as a script contains.
 TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "__main__", "api_view", "@app.",
-            # views guarded by decorators, permission classes or mixins (GuardDef facts)
-            "_required", "permission_classes", "user_passes_test", "is_superuser", "is_staff", "mixin", "(request",
-            "http404")
+            # views guarded by permission classes, role tests or Http404 (GuardDef facts)
+            "permission_classes", "user_passes_test", "is_superuser", "is_staff", "http404")
+#: Guard forms a word alone over-matches, as patterns over the lowered text: a decorator ending
+#: in ``_required`` (``@login_required``, ``@method_decorator(staff_member_required)``), not
+#: ``is_shipping_required``; a function view, whose first parameter is the request, not
+#: ``super().__init__(request.POST)``. (Guard mixins: ``_guard_mixin``.)
+GUARD_FORMS = (r"@[\w.]*_required", r"method_decorator\s*\([^)]*_required", r"def\s+\w+\s*\(\s*request\b")
 
 
-#: ``TRIGGERS`` as one RE2 pass over the lowered text, not a substring scan per trigger. (Lowered
-#: by Python, not matched case-blind by RE2, whose case folding differs on a few letters.)
-_TRIGGER = any_of(TRIGGERS)
-_WHOLE_TRIGGER = any_of(t for t in TRIGGERS if t != "__main__")
+def _any_of(triggers) -> "re2._Regexp":
+    """``triggers`` and ``GUARD_FORMS`` as one RE2 pass over the lowered text, not a substring
+    scan per trigger. (Lowered by Python, not matched case-blind by RE2, whose case folding
+    differs on a few letters.)"""
+    return re2.compile("|".join([*(re.escape(t) for t in triggers), *GUARD_FORMS]))
+
+
+_TRIGGER = _any_of(TRIGGERS)
+_WHOLE_TRIGGER = _any_of(t for t in TRIGGERS if t != "__main__")
+_MIXIN = re2.compile(rb"(?i:mixin)")
+
+
+def _guard_mixin(text: str, low: str) -> bool:
+    """Whether a name with ``Mixin`` in it reads as a guard (``LoginRequiredMixin``,
+    ``AdminOnlyMixin``: what the route walk takes a class-based view's guard from), not as a
+    test helper (``DirectoriesMixin``)."""
+    if "mixin" not in low:
+        return False
+    from ..guards import classify_guard
+
+    return any_identifier(_MIXIN, text.encode("utf-8", "surrogatepass"), lambda name: classify_guard(name) is not None)
 
 
 def wanted(text: str) -> bool:
     """Whether a file may register routes or run as a script (checked before parsing)."""
-    return _TRIGGER.search(text.lower()) is not None
+    low = text.lower()
+    return _TRIGGER.search(low) is not None or _guard_mixin(text, low)
 
 
 def wanted_whole(text: str) -> bool:
     """Whether the route walk needs the whole file: anything but a ``__main__`` check, which is
     one statement the reduced source keeps (``python.reduce_source``)."""
-    return _WHOLE_TRIGGER.search(text.lower()) is not None
+    low = text.lower()
+    return _WHOLE_TRIGGER.search(low) is not None or _guard_mixin(text, low)
 
 
 def extract_routes(module, path: str, positions) -> list:
