@@ -783,9 +783,23 @@ def test_prefilter_skips_look_alikes(src):
     "def test_create(self):\n    r = self.post({'api_key': 'X'})\n    assert Check.objects.count() == 1\n",
     "def test_tokens(self):\n    for name in ['token', 'secret']:\n        self.assertIn(name, r.json())\n",
     "def check(token, expected):\n    return token != None and token == expected\n",
+    # pictures, not container images: no name or key ends in image or img
+    "def thumbs(product):\n    return [i.image_url for i in product.images.all()]\n",
+    'def upload(self):\n    self.client.post(url, {"file": f}, content_type="image/png")\n',
 ])
 def test_prefilter_skips_credential_look_alikes(src):
     assert not frontend.could_have_facts(src)
+
+
+@pytest.mark.parametrize("src", [
+    'IMAGE = "redis:7"\n',
+    'base_image: str = "ghcr.io/acme/api:dev"\n',
+    'SERVICES = {"docker-image": "postgres:latest"}\n',
+    'def run(img="node:latest"):\n    pass\n',
+])
+def test_prefilter_keeps_image_names(src):
+    assert frontend.could_have_facts(src)
+    assert images(src)
 
 
 @pytest.mark.parametrize("src", [

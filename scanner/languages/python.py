@@ -40,17 +40,21 @@ from . import ExtractOptions, _prefilter, _py_routes
 #: Lower-case substrings a statement must contain for a fact to be possible in it: env APIs and
 #: config libraries, quoted environment names (compared values), image names, local endpoints.
 TRIGGERS = (
-    "environ", "getenv", "dotenv", "decouple", "database_url", "image", "img",
+    "environ", "getenv", "dotenv", "decouple", "database_url",
     *(f"{q}{name}{q}" for name in sorted(lexicon.ENVIRONMENT_NAMES) for q in "\"'"),
     *lexicon.LOCAL_TRIGGERS,
 )
+#: An image reference needs a target named like one (``lexicon.is_image_name``: ``IMAGE``,
+#: ``base_image``, ``"docker-image"``): a name or key ending in image or img, not
+#: ``product.images``, ``image_url``, ``self.image.url`` or ``"image/png"`` (lower-cased text).
+IMAGE_NAME = r"im(?:age|g)(?:[^a-z0-9_./]|\z)"
 #: Secret words, which need a comparison with a literal beside them (a literal credential compare).
 SECRET_TRIGGERS = ("token", "secret", "passw", "credential", "api_key", "apikey", "_key", "-key")
 
 
 #: One RE2 pass each: ``_hits`` runs on every file and on every top-level statement and method
 #: of those it reads, where 48 substring scans apiece showed up in the Python frontend's profile.
-_HAS_TRIGGER = _prefilter.any_of(TRIGGERS).search
+_HAS_TRIGGER = re2.compile("|".join([*(re.escape(t) for t in TRIGGERS), IMAGE_NAME])).search
 _HAS_SECRET = _prefilter.any_of(SECRET_TRIGGERS).search
 #: Where a literal may be compared: ``==``, ``!=``, a membership test, ``compare_digest``.
 _COMPARE_SITE = re2.compile(r"[=!]=|\bin\b|compare_digest")
