@@ -783,6 +783,7 @@ def test_prefilter_skips_look_alikes(src):
     "def test_create(self):\n    r = self.post({'api_key': 'X'})\n    assert Check.objects.count() == 1\n",
     "def test_tokens(self):\n    for name in ['token', 'secret']:\n        self.assertIn(name, r.json())\n",
     "def check(token, expected):\n    return token != None and token == expected\n",
+    'def test_meta(data, meta):\n    assert data["token"] == meta\n    assert data == {meta: 1}\n',
     # pictures, not container images: no name or key ends in image or img
     "def thumbs(product):\n    return [i.image_url for i in product.images.all()]\n",
     'def upload(self):\n    self.client.post(url, {"file": f}, content_type="image/png")\n',

@@ -100,11 +100,11 @@ def _compares_with_literal(low: str) -> bool:
 
     The visitor takes a credential compare from a string that is a comparison's operand or an
     element of a tuple, list or set operand (``token == "dev"``, ``key in ("a", "b")``), or an
-    argument of ``compare_digest``. So an operator counts when a string or a bracket follows it,
-    or a string (closing brackets skipped) precedes it; ``in`` counts unless it is a ``for``
-    loop's. Not ``count() == 1``, ``x != None`` or ``for name in ["a", "b"]``, which test files
-    are full of. Not seen: a literal compared from the left inside a tuple whose last element is
-    not a string (``("dev", x) == token``).
+    argument of ``compare_digest``. So an operator counts when a string follows it, or a bracket
+    with a quote before the bracket closes, or a string precedes it; ``in`` counts unless it is a
+    ``for`` loop's. Not ``count() == 1``, ``d["key"] == value``, ``x == {k: v}`` or
+    ``for name in ["a", "b"]``, which test files are full of. Not seen: a literal compared from
+    the left inside brackets (``("dev", "test") == env``).
     """
     n = len(low)
     for m in _COMPARE_SITE.finditer(low):
@@ -114,15 +114,32 @@ def _compares_with_literal(low: str) -> bool:
         after = m.end()
         while after < n and low[after] in _SPACE:
             after += 1
-        if after < n and (low[after] in "([{" or _STRING_START.match(low, after)):
+        if after < n and (_STRING_START.match(low, after) or low[after] in "([{" and _quoted_inside(low, after)):
             if op != "in" or not _FOR_TARGET.search(low, low.rfind("\n", 0, m.start()) + 1, m.start()):
                 return True
         if op != "in":
             before = m.start() - 1
-            while before >= 0 and (low[before] in _SPACE or low[before] in ")]}"):
+            while before >= 0 and low[before] in _SPACE:
                 before -= 1
             if before >= 0 and low[before] in "'\"":
                 return True
+    return False
+
+
+def _quoted_inside(low: str, start: int) -> bool:
+    """Whether a quote comes before the bracket opened at ``start`` closes. (Brackets inside
+    strings are counted too: a string's opening quote comes first, so that errs towards True.)"""
+    depth = 0
+    for i in range(start, len(low)):
+        c = low[i]
+        if c in "'\"":
+            return True
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return False
     return False
 
 
