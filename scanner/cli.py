@@ -273,6 +273,8 @@ def _report_key(config, fmt: str, options: dict, baseline: str | None) -> str | 
 def _kept_report(path, config, fmt, options, baseline):
     """(text, exit code, stderr lines) of the last scan with these settings, when neither the tree
     nor anything else it depends on has changed since (``snapshot.py``); else None."""
+    if not config.use_cache:
+        return None  # no snapshot without the cache: ``--no-cache`` need not import the module
     from .snapshot import open_snapshot
 
     snapshot = open_snapshot(path, config)

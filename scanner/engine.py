@@ -104,10 +104,12 @@ def scan(root: str | os.PathLike[str], config: Config | None = None, progress: P
 def analyse(root: str | os.PathLike[str], config: Config, progress: ProgressFn | None = None) -> Analysis:
     """The ``Analysis`` of ``root``: from the snapshot of the last scan when nothing it depends on
     changed (``snapshot.py``), else discover, extract, resolve, check and suppress."""
-    from .snapshot import open_snapshot
-
     started_ns = time.time_ns()
-    snapshot = open_snapshot(root, config)
+    snapshot = None
+    if config.use_cache:  # no snapshot without the cache: ``--no-cache`` need not import the module
+        from .snapshot import open_snapshot
+
+        snapshot = open_snapshot(root, config)
     if snapshot is not None and (kept := snapshot.load()) is not None:
         return kept
     from .extraction import WarmAhead
