@@ -816,6 +816,11 @@ def test_route_prefilter_skips_look_alikes(src):
 @pytest.mark.parametrize(("src", "kind"), [
     ("@login_required\ndef index(request):\n    return render(request)\n", "auth"),
     ("class Panel(LoginRequiredMixin, View):\n    pass\n", "auth"),
+    # a guard base without Mixin in its name, beside a mixin that is no guard (pretalx)
+    ("class EventWizard(PermissionRequired, SensibleBackWizardMixin, SessionWizardView):\n"
+     "    permission_required = 'event.create_event'\n", "admin"),
+    ("class Panel(HelperMixin, View):\n    def get(self, request):\n        if request.user.role != 'admin':\n"
+     "            raise PermissionDenied\n        return render(request)\n", "admin"),
     ("@staff_member_required\ndef panel(request):\n    return None\n", "admin"),
     ("def debug_view(request):\n    if not settings.DEBUG:\n        raise Http404\n    return HttpResponse('ok')\n",
      "environment"),

@@ -12,16 +12,15 @@ import re
 
 import re2
 
-from ._prefilter import any_identifier
 
 #: Substrings (lower case) a file registering routes or running as a script contains.
 TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "__main__", "api_view", "@app.",
-            # views guarded by permission classes, role tests or Http404 (GuardDef facts)
-            "permission_classes", "user_passes_test", "is_superuser", "is_staff", "http404")
+            # views guarded by permission classes, role tests or a refusal (GuardDef facts)
+            "permission_classes", "user_passes_test", "is_superuser", "is_staff", "http404", "permissiondenied")
 #: Guard forms a word alone over-matches, as patterns over the lowered text: a decorator ending
-#: in ``_required`` (``@login_required``, ``@method_decorator(staff_member_required)``), not
+#: in ``_required`` (``@login_required``, ``method_decorator(staff_member_required)``), not
 #: ``is_shipping_required``; a function view, whose first parameter is the request, not
-#: ``super().__init__(request.POST)``. (Guard mixins: ``_guard_mixin``.)
+#: ``super().__init__(request.POST)``. (Guard base classes: ``_guard_class``.)
 GUARD_FORMS = (r"@[\w.]*_required", r"method_decorator\s*\([^)]*_required", r"def\s+\w+\s*\(\s*request\b")
 
 
@@ -34,31 +33,35 @@ def _any_of(triggers) -> "re2._Regexp":
 
 _TRIGGER = _any_of(TRIGGERS)
 _WHOLE_TRIGGER = _any_of(t for t in TRIGGERS if t != "__main__")
-_MIXIN = re2.compile(rb"(?i:mixin)")
+#: A class statement's bases (``class V(LoginRequiredMixin, View):``, over lines too).
+_CLASS_BASES = re2.compile(r"(?m)^[ \t]*class\s+\w+\s*\(([^)]*)\)")
 
 
-def _guard_mixin(text: str, low: str) -> bool:
-    """Whether a name with ``Mixin`` in it reads as a guard (``LoginRequiredMixin``,
-    ``AdminOnlyMixin``: what the route walk takes a class-based view's guard from), not as a
-    test helper (``DirectoriesMixin``)."""
-    if "mixin" not in low:
+def _guard_class(text: str) -> bool:
+    """Whether some class has a base that reads as a guard, as the route walk judges bases
+    (``guards.classify_guard``): ``LoginRequiredMixin``, ``PermissionRequired``,
+    ``BasePermission``; not a test's ``DirectoriesMixin, APITestCase``."""
+    if "class" not in text:
         return False
     from ..guards import classify_guard
 
-    return any_identifier(_MIXIN, text.encode("utf-8", "surrogatepass"), lambda name: classify_guard(name) is not None)
+    for m in _CLASS_BASES.finditer(text):
+        for base in m.group(1).split(","):
+            base = " ".join(base.split())
+            if base and "=" not in base and classify_guard(base) is not None:
+                return True
+    return False
 
 
 def wanted(text: str) -> bool:
     """Whether a file may register routes or run as a script (checked before parsing)."""
-    low = text.lower()
-    return _TRIGGER.search(low) is not None or _guard_mixin(text, low)
+    return _TRIGGER.search(text.lower()) is not None or _guard_class(text)
 
 
 def wanted_whole(text: str) -> bool:
     """Whether the route walk needs the whole file: anything but a ``__main__`` check, which is
     one statement the reduced source keeps (``python.reduce_source``)."""
-    low = text.lower()
-    return _WHOLE_TRIGGER.search(low) is not None or _guard_mixin(text, low)
+    return _WHOLE_TRIGGER.search(text.lower()) is not None or _guard_class(text)
 
 
 def extract_routes(module, path: str, positions) -> list:
