@@ -834,6 +834,14 @@ def test_route_prefilter_reads_decorators_over_lines():
     assert _py_routes.wanted("@method_decorator(\n    login_required,\n    name='dispatch',\n)\nclass Panel(View):\n    pass\n")
 
 
+def test_credential_compare_filter_reads_a_bounded_window():
+    """Past its window the filter says yes (the file is parsed): a literal far into a long tuple,
+    and brackets nested past the window, which it once rescanned from every operator."""
+    assert frontend._compares_with_literal("token == (" + "a, " * 200 + "'dev')")
+    assert frontend._compares_with_literal("x == (" * 8000)
+    assert not frontend._compares_with_literal("x == (a) " * 20000)
+
+
 @pytest.mark.parametrize(("src", "value"), [
     ('def ok(token):\n    return token == "dev-token"\n', "dev-token"),
     ('def ok(api_key):\n    return "local-key" == api_key\n', "local-key"),

@@ -60,9 +60,15 @@ _HAS_SECRET = _prefilter.any_of(SECRET_TRIGGERS).search
 _COMPARE_SITE = re2.compile(r"[=!]=|\bin\b|compare_digest")
 #: A string's start: prefix letters, then a quote.
 _STRING_START = re.compile(r"[rbuf]{0,2}['\"]")
-#: What precedes the ``in`` of a ``for`` loop or comprehension: ``for key, value in``.
-_FOR_TARGET = re.compile(r"\bfor\s+(?:(?!\bin\b)[\w\s,()\[\]*.])*$")
+#: A ``for`` loop's target, between ``for`` and ``in``: ``key, value``, ``(a, b)``, ``self.x``.
+_FOR_TARGET = re.compile(r"[\w\s,()\[\]*.]*")
+_IN_WORD = re.compile(r"\bin\b")
 _SPACE = " \t\r\n\\"
+#: Characters ``_compares_with_literal`` may look through, around one comparison and in all.
+#: Past either bound it answers yes (the file is parsed): what it reads stays linear in the file
+#: however the brackets nest (``x == (x == (…`` 8,000 times took 18 s with no bound).
+_LOOK = 256
+_LOOK_BUDGET = 64 * 1024
 #: Deepest syntax tree (``ast`` levels) handed to libcst. Real code stays under 30.
 MAX_DEPTH = 100
 #: Deepest bracket nesting accepted when ``ast`` cannot judge a file (newer syntax, Python 2).
@@ -107,6 +113,7 @@ def _compares_with_literal(low: str) -> bool:
     the left inside brackets (``("dev", "test") == env``).
     """
     n = len(low)
+    budget = _LOOK_BUDGET
     for m in _COMPARE_SITE.finditer(low):
         op = m.group()
         if op == "compare_digest":
@@ -114,8 +121,15 @@ def _compares_with_literal(low: str) -> bool:
         after = m.end()
         while after < n and low[after] in _SPACE:
             after += 1
-        if after < n and (_STRING_START.match(low, after) or low[after] in "([{" and _quoted_inside(low, after)):
-            if op != "in" or not _FOR_TARGET.search(low, low.rfind("\n", 0, m.start()) + 1, m.start()):
+        if after < n and (_STRING_START.match(low, after) or low[after] in "([{"):
+            if low[after] in "([{":
+                quoted, used = _quoted_inside(low, after)
+                budget -= used
+                if budget < 0:
+                    return True
+            else:
+                quoted = True
+            if quoted and (op != "in" or not _loop_target(low, m.start())):
                 return True
         if op != "in":
             before = m.start() - 1
@@ -126,21 +140,36 @@ def _compares_with_literal(low: str) -> bool:
     return False
 
 
-def _quoted_inside(low: str, start: int) -> bool:
-    """Whether a quote comes before the bracket opened at ``start`` closes. (Brackets inside
-    strings are counted too: a string's opening quote comes first, so that errs towards True.)"""
+def _quoted_inside(low: str, start: int) -> tuple[bool, int]:
+    """(whether a quote comes before the bracket opened at ``start`` closes, characters read).
+    Brackets inside strings are counted too: a string's opening quote comes first, so that errs
+    towards yes, as does a bracket still open after ``_LOOK`` characters."""
     depth = 0
-    for i in range(start, len(low)):
+    end = min(len(low), start + _LOOK)
+    for i in range(start, end):
         c = low[i]
         if c in "'\"":
-            return True
+            return True, i - start + 1
         if c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
             if depth == 0:
-                return False
-    return False
+                return False, i - start + 1
+    return True, end - start
+
+
+def _loop_target(low: str, at: int) -> bool:
+    """Whether the ``in`` at ``at`` is a ``for`` loop's or comprehension's (``for k, v in``):
+    the last ``for`` on its line, at most ``_LOOK`` characters back, then only a target."""
+    start = max(low.rfind("\n", 0, at) + 1, at - _LOOK)
+    prefix = low[start:at]
+    k = prefix.rfind("for")
+    if k < 0 or (k > 0 and (prefix[k - 1].isalnum() or prefix[k - 1] == "_")):
+        return False
+    target = prefix[k + 3:]
+    return bool(target[:1].isspace()) and _FOR_TARGET.fullmatch(target) is not None \
+        and _IN_WORD.search(target) is None
 
 
 def could_have_facts(text: str, extra_hosts: frozenset[str] = frozenset()) -> bool:
