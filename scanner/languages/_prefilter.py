@@ -30,12 +30,14 @@ ENV_WORDS = re2.compile("|".join(
 #: Words a credential's name ends with, in any case (``lexicon.is_secret_name`` judges the name).
 SECRET_WORDS = re2.compile(rb"(?i:pass|pwd|secret|token|key|credential|jwt|salt|pepper|value)")
 
-def any_of(words):
-    """One RE2 pattern that finds any of ``words`` (all ``str`` or all ``bytes``) where a loop of
-    substring tests would scan the text once per word."""
+def any_of(words, patterns=()):
+    """One RE2 pattern that finds any of ``words`` (all ``str`` or all ``bytes``), or a match of
+    one of ``patterns`` (regular expressions of the same type, for a trigger a literal would
+    over-match), where a loop of substring tests would scan the text once per word."""
     words = tuple(words)
-    joiner = b"|" if words and isinstance(words[0], bytes) else "|"
-    return re2.compile(joiner.join(re.escape(w) for w in words))
+    alternatives = [re.escape(w) for w in words] + list(patterns)
+    joiner = b"|" if alternatives and isinstance(alternatives[0], bytes) else "|"
+    return re2.compile(joiner.join(alternatives))
 
 
 #: ``lexicon.LOCAL_TRIGGERS`` (``localhost``, ``127.``, ``host.docker.internal``, …): seven

@@ -1,17 +1,17 @@
 """Route registrations in Python (FastAPI, Flask, Django, DRF): the entry point ``python.py`` calls.
 
-``wanted`` is a cheap text test made before parsing (one RE2 pass), so importing this module
-costs next to nothing; ``extract_routes`` loads the libcst walk (``_py_route_walker``) only for files that pass it.
+``wanted`` is a cheap text test made before parsing (one RE2 pass over the text, and one over
+class headers whose bases ``guards.classify_guard`` judges), so importing this module costs next
+to nothing; ``extract_routes`` loads the libcst walk (``_py_route_walker``) only for files that pass it.
 Route files are read whole: a decorator or a ``urlpatterns`` list holds none of the triggers
 the Python frontend trims its input by.
 """
 
 from __future__ import annotations
 
-import re
-
 import re2
 
+from ._prefilter import any_of
 
 #: Substrings (lower case) a file registering routes or running as a script contains.
 TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "__main__", "api_view", "@app.",
@@ -24,15 +24,11 @@ TRIGGERS = ("route", "router", "fastapi", "flask", "blueprint", "urlpatterns", "
 GUARD_FORMS = (r"@[\w.]*_required", r"method_decorator\s*\([^)]*_required", r"def\s+\w+\s*\(\s*request\b")
 
 
-def _any_of(triggers) -> "re2._Regexp":
-    """``triggers`` and ``GUARD_FORMS`` as one RE2 pass over the lowered text, not a substring
-    scan per trigger. (Lowered by Python, not matched case-blind by RE2, whose case folding
-    differs on a few letters.)"""
-    return re2.compile("|".join([*(re.escape(t) for t in triggers), *GUARD_FORMS]))
-
-
-_TRIGGER = _any_of(TRIGGERS)
-_WHOLE_TRIGGER = _any_of(t for t in TRIGGERS if t != "__main__")
+#: ``TRIGGERS`` and ``GUARD_FORMS`` as one RE2 pass over the lowered text, not a substring scan
+#: per trigger. (Lowered by Python, not matched case-blind by RE2, whose case folding differs on
+#: a few letters.)
+_TRIGGER = any_of(TRIGGERS, GUARD_FORMS)
+_WHOLE_TRIGGER = any_of((t for t in TRIGGERS if t != "__main__"), GUARD_FORMS)
 #: A class statement's bases (``class V(LoginRequiredMixin, View):``, over lines too).
 _CLASS_BASES = re2.compile(r"(?m)^[ \t]*class\s+\w+\s*\(([^)]*)\)")
 

@@ -21,6 +21,7 @@ from .. import lexicon
 from ..facts import Condition, GuardDef, Mount, Route
 from . import _js_effects as effects
 from . import _ts_depth
+from ._prefilter import any_of
 
 #: Bytes that make a file worth the route pass whatever else it holds: NestJS decorators and
 #: prefixes, server frameworks (their imports mark middleware files), middleware and guard
@@ -71,7 +72,7 @@ def _query(tsx: bool):
     return Query(_language(tsx), source)
 
 
-_MARK_RE = re2.compile(b"|".join([*(re.escape(t) for t in ROUTE_MARKS), *_MARK_PATTERNS]))
+_MARK_RE = any_of(ROUTE_MARKS, _MARK_PATTERNS)
 _REGISTRATION_RE = re2.compile(rb"\.(?:" + b"|".join(REGISTRATIONS) + rb")\(")
 #: Bytes a function body must contain to be worth judging as a guard (environment, role, middleware).
 _GUARD_BODY = re.compile(rb"env|Env|ENV|isProd|isDev|config|Config|settings|admin|Admin|role|Role|next|Staff|staff")
