@@ -834,6 +834,30 @@ def test_route_prefilter_reads_decorators_over_lines():
     assert _py_routes.wanted("@method_decorator(\n    login_required,\n    name='dispatch',\n)\nclass Panel(View):\n    pass\n")
 
 
+def test_a_settings_fixture_alone_is_not_parsed(monkeypatch):
+    """pytest-django's ``settings`` fixture, set and passed but never tested: the file passes the
+    literal filter (a settings object is a trigger), and ``extract`` stops before libcst."""
+    src = "def test_flag(settings, client):\n    settings.FEATURE_X = True\n    assert client.get('/').status_code == 200\n"
+    assert frontend.could_have_facts(src)
+
+    def no_parse(source):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(frontend, "parse_unvalidated", no_parse)
+    assert scan(src, "app/tests/test_flags.py").facts == ()
+
+
+@pytest.mark.parametrize(("src", "path", "kind"), [
+    ("def test_x(settings):\n    if settings.DEBUG:\n        run()\n", "app/tests/test_a.py", EnvBranch),
+    ("def pick(settings):\n    return fast() if settings.DEBUG else slow()\n", "app/tests/test_a.py", EnvBranch),
+    ("def boot(settings):\n    settings.DEBUG and seed()\n", "app/tests/test_a.py", EnvBranch),
+    ("from django.conf import settings\nurl = settings.SITE_URL\n", "app/tests/test_a.py", ConfigUse),
+])
+def test_settings_that_can_give_a_fact_are_parsed(src, path, kind):
+    assert frontend._settings_matter(ast.parse(src), path)
+    assert any(isinstance(f, kind) for f in scan(src, path).facts)
+
+
 def test_credential_compare_filter_reads_a_bounded_window():
     """Past its window the filter says yes (the file is parsed): a literal far into a long tuple,
     and brackets nested past the window, which it once rescanned from every operator."""

@@ -83,22 +83,71 @@ _COMPOUND = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Fo
 
 
 def _hits(text: str, names: frozenset[str] | set[str] = frozenset(),
-          extra_hosts: frozenset[str] = frozenset()) -> bool:
+          extra_hosts: frozenset[str] = frozenset(), settings: bool = True) -> bool:
     """Whether ``text`` (a file or one statement) may hold a fact.
 
     Substrings for what is spelled one way (``os.environ``, ``getenv``, ``"production"``), and
     whole identifiers judged by ``lexicon`` for names (``_prefilter``): ``DEBUG``, ``IS_PROD``,
     ``app_env`` and ``use_mock`` count; ``mock_post``, ``Denver`` and ``testing_utils`` do not.
-    A settings object counts when it is used, not when only ``override_settings`` names it.
+    A settings object counts when it is used, not when only ``override_settings`` names it
+    (``settings=False``: not at all, for ``_settings_matter`` to judge).
     """
     low = text.lower()
     if _HAS_TRIGGER(low) is not None or any(h in low for h in extra_hosts) or any(n in text for n in names):
         return True
-    if low.count("settings") > low.count("override_settings"):
+    if settings and low.count("settings") > low.count("override_settings"):
         return True
     if _HAS_SECRET(low) is not None and _compares_with_literal(low):
         return True
     return _prefilter.has_environment_subject(text.encode("utf-8", "surrogatepass"))
+
+
+#: Words of the names the visitor takes config values from (``_python_visitor._is_config_owner``,
+#: ``CONFIG_MODULES``): ``settings``, ``app_config``, ``conf``, ``cfg``, a module ``app.env``.
+_CONFIG_WORDS = ("settings", "conf", "cfg", "env")
+
+
+def _settings_matter(tree: ast.Module, path: str) -> bool:
+    """For a file whose only trigger is a settings object: whether the visitor could still take a
+    fact from it. It can when the file is a settings or config module (its globals are bindings),
+    imports a config name (``settings.X`` and ``REDIS_URL`` are uses only of an imported name),
+    defines a settings class or accessor, or tests a config attribute in a condition (``if
+    settings.DEBUG:``, a ternary, an ``and``/``or`` operand, a ``match`` subject: a branch even
+    on a fixture's ``settings``). Not a test that only sets or passes pytest-django's
+    ``settings`` fixture (``settings.FEATURE = True``), which is what most such files are."""
+    def config_word(name: str | None) -> bool:
+        low = (name or "").lower()
+        return any(w in low for w in _CONFIG_WORDS)
+
+    def names_config(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and config_word(n.id) or isinstance(n, ast.Attribute) and config_word(n.attr)
+                   for n in ast.walk(node))
+
+    if any(config_word(part) for part in path.split("/")[:-1]) or config_word(path.rsplit("/", 1)[-1]):
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(config_word(a.name) or config_word(a.asname) for a in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom):
+            if config_word(node.module) or any(config_word(a.name) or config_word(a.asname) for a in node.names):
+                return True
+        elif isinstance(node, ast.ClassDef):
+            if config_word(node.name) or any(names_config(b) for b in node.bases):
+                return True
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if config_word(node.name):
+                return True
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While)):
+            if names_config(node.test):
+                return True
+        elif isinstance(node, ast.BoolOp):
+            if any(names_config(v) for v in node.values[:-1]):
+                return True
+        elif isinstance(node, getattr(ast, "Match", ())):
+            if names_config(node.subject):
+                return True
+    return False
 
 
 def _compares_with_literal(low: str) -> bool:
@@ -619,6 +668,9 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             f"cannot parse as Python 3 (line {exc.line}, Python 2 or invalid syntax): {exc.message}")),))
     if problem is not None:
         return FileFacts(path, diagnostics=(("too-deep", f"skipped: {problem}"),))
+    if not routes and tree is not None and not _hits(text, extra_hosts=extra_hosts, settings=False) \
+            and not _settings_matter(tree, path):
+        return FileFacts(path)  # a settings object was the only trigger, and nothing can come of it
     # Route files are read whole: decorators and urlpatterns hold none of the triggers.
     # Route files are read whole; a file that is only a script keeps its ``__main__`` check.
     whole = routes and _py_routes.wanted_whole(text)
