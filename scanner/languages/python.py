@@ -9,7 +9,9 @@ cheap work to give it less to read:
    (libcst's native parser overflows the C stack on a few thousand nested brackets and is
    quadratic on long operator chains), and it cuts the file into top-level statements and class
    members: those without a trigger (or a name that a triggered statement defines) are blanked
-   out, lines kept, so that spans stay exact. Imports and simple assignments always stay.
+   out, lines kept, so that spans stay exact. Imports and simple assignments always stay. A file
+   whose only trigger is a settings object stops here when its tree shows nothing can come of it
+   (``_settings_matter``: a test that only sets pytest-django's ``settings`` fixture).
 3. libcst, imported lazily, parses what is left; positions are computed only when a fact came out.
 
 Files that may register routes (``_py_routes.wanted_whole``) are parsed whole, and ``_py_routes``
