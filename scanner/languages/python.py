@@ -97,7 +97,7 @@ def _hits(text: str, names: frozenset[str] | set[str] = frozenset(),
     low = text.lower()
     if _HAS_TRIGGER(low) is not None or any(h in low for h in extra_hosts) or any(n in text for n in names):
         return True
-    if settings and low.count("settings") > low.count("override_settings"):
+    if settings and _uses_settings(low):
         return True
     if _HAS_SECRET(low) is not None and _compares_with_literal(low):
         return True
@@ -125,7 +125,7 @@ def _settings_matter(tree: ast.Module, path: str) -> bool:
         return any(isinstance(n, ast.Name) and config_word(n.id) or isinstance(n, ast.Attribute) and config_word(n.attr)
                    for n in ast.walk(node))
 
-    if any(config_word(part) for part in path.split("/")[:-1]) or config_word(path.rsplit("/", 1)[-1]):
+    if any(config_word(part) for part in path.split("/")):
         return True
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -221,6 +221,11 @@ def _loop_target(low: str, at: int) -> bool:
     target = prefix[k + 3:]
     return bool(target[:1].isspace()) and _FOR_TARGET.fullmatch(target) is not None \
         and _IN_WORD.search(target) is None
+
+
+def _uses_settings(low: str) -> bool:
+    """A settings object is used, not only named by the ``override_settings`` decorator."""
+    return low.count("settings") > low.count("override_settings")
 
 
 def could_have_facts(text: str, extra_hosts: frozenset[str] = frozenset()) -> bool:
@@ -661,8 +666,11 @@ def _stopping_state():
 def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     extra_hosts = frozenset(h.lower() for h in options.extra_local_hosts)
     routes = _py_routes.wanted(text)
-    if not routes and not _hits(text, extra_hosts=extra_hosts):
-        return FileFacts(path)
+    settings_only = False  # a settings object is the only trigger: ``_settings_matter`` decides below
+    if not routes and not _hits(text, extra_hosts=extra_hosts, settings=False):
+        if not _uses_settings(text.lower()):
+            return FileFacts(path)
+        settings_only = True
     try:
         problem, tree = _guard(text)
     except _Python2 as exc:
@@ -670,9 +678,8 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
             f"cannot parse as Python 3 (line {exc.line}, Python 2 or invalid syntax): {exc.message}")),))
     if problem is not None:
         return FileFacts(path, diagnostics=(("too-deep", f"skipped: {problem}"),))
-    if not routes and tree is not None and not _hits(text, extra_hosts=extra_hosts, settings=False) \
-            and not _settings_matter(tree, path):
-        return FileFacts(path)  # a settings object was the only trigger, and nothing can come of it
+    if settings_only and tree is not None and not _settings_matter(tree, path):
+        return FileFacts(path)  # nothing can come of the settings object
     # Route files are read whole: decorators and urlpatterns hold none of the triggers.
     # Route files are read whole; a file that is only a script keeps its ``__main__`` check.
     whole = routes and _py_routes.wanted_whole(text)
