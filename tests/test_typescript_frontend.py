@@ -120,7 +120,7 @@ def test_query_file_holds_exactly_its_named_queries() -> None:
     # The header comment mentions the `;;; query: NAME` marker; only real blocks are queries.
     from scanner.languages import typescript
 
-    assert sorted(typescript._query_sources()) == ["helpers", "main", "strings"]
+    assert sorted(typescript._query_sources()) == ["main"]
 
 
 def test_config_service_get_needs_a_call_with_a_string_first() -> None:
@@ -176,3 +176,61 @@ def test_deep_regions_hold_exactly_the_nodes_past_the_limit() -> None:
             for node, depth in nodes:  # what is judged holds nothing past the limit
                 if not deep.touches(node):
                     assert all(depth + d <= limit for _, d in _depths(node)), (source, limit, node.type)
+
+
+def test_helper_calls_need_a_plain_string_first_argument() -> None:
+    helper = 'function opt(name, d) { return process.env[name] ?? d }\n'
+    assert ("URL", "x", "opt") in reads(helper + 'a = opt("URL", "x");')
+    # a tagged template, a comment before the name, a name that is no string: no read
+    for call in ('a = opt`URL`;', 'a = opt(/* name */ "URL", "x");', 'a = opt(NAME, "x");', 'a = other("URL", "x");'):
+        assert [r for r in reads(helper + call) if r[2] == "opt"] == [], call
+    # calls of a name and method calls come from one capture: both kinds in one file
+    both = helper + 'a = opt("A", "1"); b = this.configService.get("B", "2"); c = Deno.env.get("C");'
+    assert [r for r in reads(both) if r[0] in "ABC"] == [("A", "1", "opt"), ("B", "2", "ConfigService"), ("C", None, "Deno.env")]
+
+
+def _strings_by_walk(src: bytes, hosts=()) -> tuple[list[int], list[int]]:
+    """Every string and template whose text holds a local trigger or a host, by a full tree walk."""
+    from scanner.languages import _prefilter, typescript
+
+    found: dict[str, list[int]] = {"string": [], "template_string": []}
+    stack = [typescript._parser(False).parse(src).root_node]
+    while stack:
+        node = stack.pop()
+        raw = src[node.start_byte:node.end_byte]
+        if node.type in found and node.is_named and (
+                _prefilter.has_local_trigger(raw) or any(h.encode() in raw for h in hosts)):
+            found[node.type].append(node.start_byte)
+        stack.extend(node.children)
+    return sorted(found["string"]), sorted(found["template_string"])
+
+
+def test_local_strings_are_exactly_the_strings_that_hold_a_local_host() -> None:
+    # Found from the bytes (typescript._local_strings): the same nodes as a walk over every string.
+    from scanner.languages import typescript
+
+    sources = [
+        b'const a = "http://localhost:3000"; const b = "https://api.example.com"; // localhost in a comment\n',
+        b'const u = `http://${host ?? "127.0.0.1"}:${port}/x`; const v = `${"nothing"}`;\n',
+        b'const nested = `a ${`b ${"redis://host.docker.internal:6379"}`} c`; const ip = "0.0.0.0";\n',
+        b'x = "localhost" + "127.0.0.1" + \'::1\' + `localhost`;\nconst re = /localhost/; y = "db.internal.example";\n',
+        b'const s = "naive \\"localhost\\" quote"; const t = "none";\n',
+    ]
+    for src in sources:
+        root = typescript._parser(False).parse(src).root_node
+        got = typescript._local_strings(src, root, None, ())
+        strings, templates = _strings_by_walk(src)
+        assert [n.start_byte for n in got.get("string", ())] == strings, src
+        assert [n.start_byte for n in got.get("template", ())] == templates, src
+    src = b'a = "db.internal.example"; b = `x ${"db.internal.example"}`; c = "other";\n'
+    root = typescript._parser(False).parse(src).root_node
+    got = typescript._local_strings(src, root, None, ("db.internal.example",))
+    strings, templates = _strings_by_walk(src, ("db.internal.example",))
+    assert ([n.start_byte for n in got["string"]], [n.start_byte for n in got["template"]]) == (strings, templates)
+    assert len(strings) == 2 and len(templates) == 1
+
+
+def test_local_strings_give_literal_facts_for_the_template_and_the_string_inside() -> None:
+    src = 'const a = "http://localhost:3000";\nconst b = `redis://${"127.0.0.1"}:6379`;\nconst c = "https://example.com";\n'
+    found = sorted((f.value, f.span.line, f.span.column) for f in facts(src) if isinstance(f, Literal))
+    assert found == [("127.0.0.1", 2, 22), ("http://localhost:3000", 1, 11), ("redis://127.0.0.1:6379", 2, 11)]

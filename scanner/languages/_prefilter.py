@@ -50,6 +50,11 @@ def has_local_trigger(data: bytes) -> bool:
     return _LOCAL_TRIGGER.search(data) is not None
 
 
+def local_triggers(data: bytes):
+    """The occurrences (match objects) of ``lexicon.LOCAL_TRIGGERS`` in ``data``."""
+    return _LOCAL_TRIGGER.finditer(data)
+
+
 #: Comparison operators (``===`` and ``!==`` contain these).
 _COMPARE = re.compile(rb"[=!]=")
 _QUOTES = frozenset(b"'\"`")

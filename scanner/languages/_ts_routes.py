@@ -171,8 +171,10 @@ def extract_routes(f, tree, tsx: bool) -> None:
     r.declare_routers(routers)
     for call in sorted(captures.get("call", ()), key=lambda n: n.start_byte):
         r.call(call)
-    for call in captures.get("plain_call", ()):
-        r.plain_call(call)
+    for call in f.plain_calls:
+        arguments = call.child_by_field_name("arguments")
+        if arguments is not None and arguments.type == "arguments":  # not a tagged template
+            r.plain_call(call)
     for cls in captures.get("class", ()):
         r.controller(cls)
     for array in captures.get("nest_controllers", ()):

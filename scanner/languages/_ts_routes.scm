@@ -2,7 +2,8 @@
 ; _ts_routes.py judges each capture (is the object a router, is the argument a handler).
 
 ; obj.method(args): app.get, router.use, fastify.register, app.route, app.setGlobalPrefix, …
-; are the main query's method calls (typescript.scm's @config_get), not found again here.
+; and plain calls that may register routes on a router they are given (registerDevRoutes(app))
+; are the main query's calls (typescript.scm's @call), not found again here.
 
 ; classes (NestJS controllers)
 (class_declaration) @class
@@ -27,6 +28,3 @@
 ; NestJS controller lists outside @Module (dynamic module configs): controllers: [AuthController]
 ((pair key: (property_identifier) @_controllers value: (array) @nest_controllers)
  (#eq? @_controllers "controllers"))
-
-; plain calls that may register routes on a router they are given: registerDevRoutes(app)
-(call_expression function: (identifier) arguments: (arguments)) @plain_call

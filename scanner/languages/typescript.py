@@ -142,7 +142,7 @@ def _collect(tsx: bool, name: str, root, deep: _ts_depth.Deep | None = None
 
 def warm(kind: str) -> None:
     """Build the parser and every compiled query for ``kind`` now: before worker processes fork,
-    so that they share them instead of each compiling its own (about 0.2 s of CPU apiece)."""
+    so that they share them instead of each compiling its own (about 0.04 s of CPU apiece)."""
     tsx = kind != "typescript"
     _parser(tsx)
     for name in _query_sources():
@@ -166,11 +166,11 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
     deep = _ts_depth.deep_regions(root)  # judged nowhere: see _ts_depth
     captures, pairs = _collect(tsx, "main", root, deep)
     _derived(src, captures, pairs)
-    if _prefilter.has_local_trigger(src) or any(h.encode() in src for h in options.extra_local_hosts):
-        captures.update(_collect(tsx, "strings", root, deep)[0])
+    captures.update(_local_strings(src, root, deep, options.extra_local_hosts))
     f = _File(path, src, options, root, deep)
     f.method_calls = captures.get("config_get", ())  # every ``obj.method(…)``: route registrations too
-    f.run(captures, pairs, lambda name: _collect(tsx, name, root, deep)[1])
+    f.plain_calls = captures.get("plain_call", ())
+    f.run(captures, pairs)
     if routes:
         _ts_routes.extract_routes(f, tree, tsx)
     diagnostics = []
@@ -183,9 +183,10 @@ def extract(path: str, text: str, options: ExtractOptions) -> FileFacts:
 
 
 def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...], list]) -> None:
-    """Captures that patterns of their own used to make, picked out of generic ones:
-    ``import.meta.env`` (``env_object``) from the members of ``import.meta`` among the ``use``
-    pairs; ``x = require("m")`` (``require_name``, ``require_source``) from every declarator given
+    """Captures that patterns of their own used to make, picked out of generic ones: method
+    calls (``config_get``) and calls of a name (``plain_call``: env helpers, route mounts) from
+    every call; ``import.meta.env`` (``env_object``) from the members of ``import.meta`` among
+    the ``use`` pairs; ``x = require("m")`` (``require_name``, ``require_source``) from every declarator given
     a call; ``Deno.env.get("X")`` calls (``deno_read``) from every method call; ``require.main
     === module`` (``script_check``) from every binary expression; ``cond && effect();``
     (``and_condition``, ``and_body``) from every binary expression statement.
@@ -193,9 +194,12 @@ def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...],
     tree-sitter analyses each pattern that constrains the children of a call or member
     expression at about 27 million instructions (callgrind), as much as a whole small query;
     a pattern without such constraints costs next to nothing, and alternatives inside one
-    pattern share the cost. Those five patterns were about half the main query's compile time,
-    paid by every process that parses a TypeScript file. The tests here skip a file without the
-    words they look for, and cost about 20 ms of CPU over novu's 850 parsed files. Same nodes:
+    pattern share the cost; each query also costs about 25 million to compile however small
+    (tree-sitter scans the grammar's parse table). Those patterns, and the ``helpers`` query and
+    the routes query's plain calls, were over half of the compile time paid by every process
+    that parses a TypeScript file. The tests here skip a file without the words they look for,
+    and cost about 20 ms of CPU over novu's 850 parsed files; sorting every call by its callee
+    costs about as much as the matches it adds (novu: 69,522 matches against 58,690). Same nodes:
     ``env_object`` is sorted where it is used, the others come in match order. ``process.env``
     keeps its own pattern: picking it out of every member of a name cost more CPU over a large
     tree than its compile saves.
@@ -206,6 +210,18 @@ def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...],
     def named(node, kind: str, value: bytes) -> bool:
         return node is not None and node.type == kind and text(node) == value
 
+    methods, plain = [], []
+    for call in captures.pop("call", ()):
+        callee = call.child_by_field_name("function")
+        kind = callee.type if callee is not None else None
+        if kind == "member_expression":
+            methods.append(call)
+        elif kind == "identifier":
+            plain.append(call)
+    if methods:
+        captures["config_get"] = methods
+    if plain:
+        captures["plain_call"] = plain
     env_objects = captures.get("env_object", [])
     if b"import.meta" in src:
         env_objects += [node for node, root in pairs.get(("use", "use_root"), ()) if root.type == "meta_property"
@@ -252,6 +268,47 @@ def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...],
         pairs[("and_body", "and_condition")] = ands
 
 
+def _local_strings(src: bytes, root, deep: _ts_depth.Deep | None, extra_hosts) -> dict[str, list]:
+    """The ``string`` and ``template_string`` nodes whose text holds a local trigger or an extra
+    host (``_literals`` reads no others), as ``string`` and ``template`` lists in document order.
+
+    Found from the bytes, not by a query over every string: each occurrence's smallest enclosing
+    node and that node's ancestors. A trigger holds no quote or backtick, so an occurrence inside
+    a string never straddles its ends, and every string whose text holds a trigger is the
+    ancestor of one occurrence. A query of its own cost about 25 million instructions to compile
+    (tree-sitter scans the grammar's parse table for each query, however small), in every
+    process that met a local host, and captured every string of the file.
+    """
+    spans = [(m.start(), m.end()) for m in _prefilter.local_triggers(src)]
+    for host in extra_hosts:
+        needle = host.encode()
+        at = src.find(needle) if needle else -1
+        while at >= 0:
+            spans.append((at, at + len(needle)))
+            at = src.find(needle, at + 1)
+    found: dict[str, dict[int, object]] = {"string": {}, "template": {}}
+    walked: set[tuple[int, int, str]] = set()
+    for start, end in spans:
+        node = root.descendant_for_byte_range(start, end)
+        while node is not None:
+            key = (node.start_byte, node.end_byte, node.type)
+            if key in walked:
+                break  # this node's ancestors were walked from an earlier occurrence
+            walked.add(key)
+            if node.type in _LITERAL_TYPES and node.is_named and not (deep is not None and deep.touches(node)):
+                found["string" if node.type == "string" else "template"][node.start_byte] = node
+            node = node.parent
+    return {name: [nodes[k] for k in sorted(nodes)] for name, nodes in found.items() if nodes}
+
+
+def _first_argument_is_string(call) -> bool:
+    """``optional("X", …)``: the call's first argument (comments count, as in a query's anchored
+    first child) is a plain string."""
+    arguments = call.child_by_field_name("arguments")
+    return arguments.type == "arguments" and arguments.named_child_count > 0 \
+        and arguments.named_children[0].type == "string"
+
+
 def _first_error_line(root) -> int:
     stack = [root]
     while stack:
@@ -287,6 +344,7 @@ class _File:
         self.default_node = None  # set by _consume: the literal node a default came from
         self.consuming = True  # False while judging config uses (their literals stay Literal facts)
         self.method_calls: list | tuple = ()  # the main query's method calls, for ``_ts_routes``
+        self.plain_calls: list | tuple = ()  # its calls of a name: env helpers, and for ``_ts_routes``
         self._lines = src.split(b"\n")
 
     # ------------------------------------------------------------------ helpers
@@ -304,9 +362,8 @@ class _File:
 
     # ------------------------------------------------------------------ driver
 
-    def run(self, captures: dict[str, list], pairs: dict[tuple[str, ...], list], more) -> None:
-        """``captures``: every node by capture name; ``pairs``: multi-capture matches, aligned;
-        ``more(name)``: the pairs of a query that only some files need (``helpers``)."""
+    def run(self, captures: dict[str, list], pairs: dict[tuple[str, ...], list]) -> None:
+        """``captures``: every node by capture name; ``pairs``: multi-capture matches, aligned."""
         for node in captures.get("import", ()):
             self._import(node)
         for name, src in pairs.get(("require_name", "require_source"), ()):
@@ -332,9 +389,10 @@ class _File:
         for node in captures.get("deno_read", ()):
             arg = node.child_by_field_name("arguments").named_children[0]
             reads.append((node, self.evaluate(arg), "Deno.env"))
-        helper_calls = more("helpers") if self.helpers else {}
-        for call, fn, _first in helper_calls.get(("helper_call", "helper_fn", "helper_name"), ()):
-            reads.extend(self._helper_call(call, self.text(fn)))
+        for call in self.plain_calls if self.helpers else ():
+            name = self.text(call.child_by_field_name("function"))
+            if name in self.helpers and _first_argument_is_string(call):
+                reads.extend(self._helper_call(call, name))
         for call in captures.get("config_get", ()):
             reads.extend(self._config_get(call))
         for node, name, via in sorted(reads, key=lambda r: r[0].start_byte):

@@ -1,8 +1,7 @@
 ; Candidate nodes for the TypeScript/JavaScript frontend (typescript.py). The queries find
 ; where to look; typescript.py judges each capture by walking its parents.
-; The file holds several queries, each starting at a `;;; query: NAME` line: `main` runs on
-; every file, `strings` only when the file mentions a local host, `helpers` only when the file
-; defines an env helper.
+; The file holds one query, `main` (each query starts at a `;;; query: NAME` line), run on every
+; file. Strings that hold a local host are found from the bytes (typescript._local_strings).
 
 ;;; query: main
 ; (every capture is read by name; a name comes from one query only)
@@ -37,10 +36,14 @@
 ; `cond && effect();` statements: the operator is judged in Python (typescript._derived)
 (expression_statement (binary_expression) @and_statement)
 
-; NestJS ConfigService (config.get("X")): every method call, its method and first argument
-; judged in Python. (As for comparisons: a constraint on the method name or the arguments waits
-; through the callee, quadratic on a long `a.f().f()…` chain.)
-(call_expression function: (member_expression)) @config_get
+; every call, sorted in Python (typescript._derived) by its callee: method calls (NestJS
+; ConfigService's config.get("X"), Deno.env.get("X"), route registrations) and calls of a name
+; (env helpers such as optional("X", "d"), registerDevRoutes(app)). A pattern that constrains a
+; call's children costs about 28 million instructions to compile (callgrind), as much as the
+; rest of this query; one per callee kind, and a query of its own for helpers, cost three times
+; that in every process that parses TypeScript. (As for comparisons: a constraint on the method
+; name or the arguments waits through the callee, quadratic on a long `a.f().f()…` chain.)
+(call_expression) @call
 
 ; multi-capture patterns, read as aligned tuples
 
@@ -62,14 +65,3 @@
 ; and import.meta.env (typescript._derived). One pattern for both: each pattern that constrains
 ; a member expression's children costs about a fifth of this query's compile time (callgrind)
 (member_expression object: [(identifier) (meta_property)] @use_root) @use
-
-;;; query: strings
-; strings worth a look (filtered by content in Python)
-(string) @string
-(template_string) @template
-
-;;; query: helpers
-; calls with a string first argument: env helper functions (optional("X", "d"))
-(call_expression
-  function: (identifier) @helper_fn
-  arguments: (arguments . (string) @helper_name)) @helper_call
