@@ -234,3 +234,22 @@ def test_local_strings_give_literal_facts_for_the_template_and_the_string_inside
     src = 'const a = "http://localhost:3000";\nconst b = `redis://${"127.0.0.1"}:6379`;\nconst c = "https://example.com";\n'
     found = sorted((f.value, f.span.line, f.span.column) for f in facts(src) if isinstance(f, Literal))
     assert found == [("127.0.0.1", 2, 22), ("http://localhost:3000", 1, 11), ("redis://127.0.0.1:6379", 2, 11)]
+
+
+def test_local_strings_in_deep_syntax_are_passed_over_without_climbing() -> None:
+    # 20,000 chained strings that each hold localhost: the ones past 500 levels lie in a deep
+    # subtree and are not judged. Climbing from each to its strings cost 45 s (Node.parent costs
+    # the node's depth); passing over them first keeps this well under a second. The statement
+    # after the chain keeps its facts, and the shallow end of the chain is judged as before.
+    import time
+
+    src = "const x = " + " +\n".join(['"http://localhost:1"'] * 20_000) + ";\n" \
+        + 'export const u = process.env.U ?? "http://localhost:2";\n'
+    started = time.process_time()
+    result = extract_bytes("src/a.ts", src.encode(), ExtractOptions("typescript"))
+    assert time.process_time() - started < 10
+    assert [d[0] for d in result.diagnostics] == ["js-too-deep"]
+    assert ("U", "http://localhost:2", "process.env") in [
+        (f.name, f.default, f.via) for f in result.facts if isinstance(f, EnvRead)]
+    literals = [f.span.line for f in result.facts if isinstance(f, Literal)]
+    assert literals and min(literals) > 19_000  # only the shallow end of the chain

@@ -37,8 +37,11 @@ class Deep:
 
     def touches(self, node) -> bool:
         """The node lies in a deep subtree or contains one."""
-        start, end = node.start_byte, node.end_byte
-        i = bisect_right(self.starts, max(end - 1, start)) - 1  # the last region starting before the node ends
+        return self.touches_span(node.start_byte, node.end_byte)
+
+    def touches_span(self, start: int, end: int) -> bool:
+        """The bytes ``start:end`` lie in a deep subtree or hold one."""
+        i = bisect_right(self.starts, max(end - 1, start)) - 1  # the last region starting before the span ends
         return i >= 0 and self.ends[i] > start
 
     def inside(self, node) -> bool:

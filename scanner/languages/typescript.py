@@ -275,7 +275,8 @@ def _local_strings(src: bytes, root, deep: _ts_depth.Deep | None, extra_hosts) -
     Found from the bytes, not by a query over every string: each occurrence's smallest enclosing
     node and that node's ancestors. A trigger holds no quote or backtick, so an occurrence inside
     a string never straddles its ends, and every string whose text holds a trigger is the
-    ancestor of one occurrence. A query of its own cost about 25 million instructions to compile
+    ancestor of one occurrence. An occurrence in a deep subtree (``_ts_depth``) is passed over
+    before any climb: ``Node.parent`` costs the node's depth. A query of its own cost about 25 million instructions to compile
     (tree-sitter scans the grammar's parse table for each query, however small), in every
     process that met a local host, and captured every string of the file.
     """
@@ -289,6 +290,8 @@ def _local_strings(src: bytes, root, deep: _ts_depth.Deep | None, extra_hosts) -
     found: dict[str, dict[int, object]] = {"string": {}, "template": {}}
     walked: set[tuple[int, int, str]] = set()
     for start, end in spans:
+        if deep is not None and deep.touches_span(start, end):
+            continue  # every string around it lies in a deep subtree or holds one: not judged
         node = root.descendant_for_byte_range(start, end)
         while node is not None:
             key = (node.start_byte, node.end_byte, node.type)
