@@ -473,4 +473,7 @@ def _rule_json(rule) -> dict:
 
 
 def main() -> None:
+    from ._gc import collect_less_often
+
+    collect_less_often()
     cli(prog_name="envmatrix")

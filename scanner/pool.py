@@ -68,7 +68,10 @@ LOST_MEMORY = ("out-of-memory", "skipped: ran out of memory")
 
 
 def _worker(conn: "Connection", work) -> None:
+    from ._gc import collect_less_often
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+    collect_less_often()  # a worker is envmatrix's own process, even under a program that calls the scanner
     while True:
         try:
             chunk = conn.recv()
