@@ -186,10 +186,10 @@ def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...],
     """Captures that patterns of their own used to make, picked out of generic ones: method
     calls (``config_get``) and calls of a name (``plain_call``: env helpers, route mounts) from
     every call; ``import.meta.env`` (``env_object``) from the members of ``import.meta`` among
-    the ``use`` pairs; ``x = require("m")`` (``require_name``, ``require_source``) from every declarator given
-    a call; ``Deno.env.get("X")`` calls (``deno_read``) from every method call; ``require.main
-    === module`` (``script_check``) from every binary expression; ``cond && effect();``
-    (``and_condition``, ``and_body``) from every binary expression statement.
+    the ``use`` pairs; ``x = require("m")`` (``require_name``, ``require_source``) from every
+    declarator given a call; ``Deno.env.get("X")`` calls (``deno_read``) from every method call;
+    ``require.main === module`` (``script_check``) from every binary expression; ``cond &&
+    effect();`` (``and_condition``, ``and_body``) from every binary expression statement.
 
     tree-sitter analyses each pattern that constrains the children of a call or member
     expression at about 27 million instructions (callgrind), as much as a whole small query;
@@ -197,7 +197,7 @@ def _derived(src: bytes, captures: dict[str, list], pairs: dict[tuple[str, ...],
     pattern share the cost; each query also costs about 25 million to compile however small
     (tree-sitter scans the grammar's parse table). Those patterns, and the ``helpers`` query and
     the routes query's plain calls, were over half of the compile time paid by every process
-    that parses a TypeScript file. The tests here skip a file without the words they look for,
+    that parses a TypeScript file (decision 016). The tests here skip a file without the words they look for,
     and cost about 20 ms of CPU over novu's 850 parsed files; sorting every call by its callee
     costs about as much as the matches it adds (novu: 69,522 matches against 58,690). Same nodes:
     ``env_object`` is sorted where it is used, the others come in match order. ``process.env``
@@ -276,9 +276,10 @@ def _local_strings(src: bytes, root, deep: _ts_depth.Deep | None, extra_hosts) -
     node and that node's ancestors. A trigger holds no quote or backtick, so an occurrence inside
     a string never straddles its ends, and every string whose text holds a trigger is the
     ancestor of one occurrence. An occurrence in a deep subtree (``_ts_depth``) is passed over
-    before any climb: ``Node.parent`` costs the node's depth. A query of its own cost about 25 million instructions to compile
-    (tree-sitter scans the grammar's parse table for each query, however small), in every
-    process that met a local host, and captured every string of the file.
+    before any climb: ``Node.parent`` costs the node's depth. A query of its own cost about 25
+    million instructions to compile (tree-sitter scans the grammar's parse table for each query,
+    however small), in every process that met a local host, and captured every string of the
+    file (decision 016).
     """
     spans = [(m.start(), m.end()) for m in _prefilter.local_triggers(src)]
     for host in extra_hosts:
@@ -308,7 +309,7 @@ def _first_argument_is_string(call) -> bool:
     """``optional("X", …)``: the call's first argument (comments count, as in a query's anchored
     first child) is a plain string."""
     arguments = call.child_by_field_name("arguments")
-    return arguments.type == "arguments" and arguments.named_child_count > 0 \
+    return arguments is not None and arguments.type == "arguments" and arguments.named_child_count > 0 \
         and arguments.named_children[0].type == "string"
 
 
