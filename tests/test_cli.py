@@ -107,3 +107,15 @@ def test_a_report_written_into_the_tree_does_not_describe_itself(tmp_path) -> No
     # read by a scan that writes elsewhere: both are files of the tree like any other
     files = json.loads(once)["summary"]["files"]
     assert json.loads(run("scan", str(tree), "--format", "json", "--no-progress").stdout)["summary"]["files"] == files + 1
+    # The text frontend knows the report by its top lines, and reads nothing in it: a later plain
+    # scan lists no hotspot twice under the report's path.
+    from scanner.languages.text import own_report
+
+    assert own_report(text)
+    scanned.unlink()
+    with_report = json.loads(run("scan", str(tree), "--format", "json", "--no-progress", "--no-cache").stdout)
+    assert "docs/environment-matrix.md" not in json.dumps(with_report)
+    report.unlink()
+    without = json.loads(run("scan", str(tree), "--format", "json", "--no-progress", "--no-cache").stdout)
+    assert with_report["summary"].pop("files") == without["summary"].pop("files") + 1
+    assert with_report == without

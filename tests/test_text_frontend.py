@@ -95,3 +95,14 @@ def test_prefilter_needs_a_host_or_an_image_shape(text: str, expected: bool) -> 
     assert text_frontend.may_have_facts("docs/a.md", text.encode(), options) is expected
     if not expected:  # sound: what the pre-filter rejects gives no hotspot when read
         assert text_frontend.extract("docs/a.md", text, options).facts == ()
+
+
+def test_a_report_envmatrix_wrote_gives_no_hotspots_and_a_quote_of_its_note_does():
+    # (test_cli checks that a real report is known by these lines)
+    report = "# Environment matrix: app\n\n" + text_frontend.OWN_REPORT_NOTE + " from the code's facts. -->\n\n" \
+        "| `DATABASE_URL` | postgres://localhost:5432/app |\n"
+    assert hot(report, "docs/environment-matrix.md") == []
+    assert not text_frontend.may_have_facts("docs/environment-matrix.md", report.encode(), ExtractOptions("text"))
+    # the same lines without the title that opens a report: a document about envmatrix, read as usual
+    quoted = "# Notes\n\n" + report.split("\n", 2)[2]
+    assert hot(quoted, "docs/notes.md") == [("postgres://localhost:5432/app", "url")]
