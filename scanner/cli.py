@@ -92,6 +92,13 @@ def _run(debug: bool, fn) -> None:
         click.echo(f"envmatrix: error: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
     except Exception as exc:  # noqa: BLE001 - internal errors are exit 2 with one line
+        signalled = _signal_in(exc)
+        if isinstance(signalled, KeyboardInterrupt):
+            click.echo("envmatrix: interrupted", err=True)
+            sys.exit(130)
+        if isinstance(signalled, _Terminated):
+            click.echo("envmatrix: terminated", err=True)
+            sys.exit(143)
         if debug:
             traceback.print_exc()
         click.echo(f"envmatrix: error: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
@@ -100,6 +107,20 @@ def _run(debug: bool, fn) -> None:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     sys.exit(code)
+
+
+def _signal_in(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C or SIGTERM that ``exc`` was raised over, or None. CPython 3.11 wraps one that
+    lands while a class is being created (a lazy import defining a dataclass) in ``RuntimeError:
+    Error calling __set_name__``; an error raised while unwinding from one carries it as context."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, (KeyboardInterrupt, _Terminated)):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _main_thread() -> bool:

@@ -119,3 +119,40 @@ def test_a_report_written_into_the_tree_does_not_describe_itself(tmp_path) -> No
     without = json.loads(run("scan", str(tree), "--format", "json", "--no-progress", "--no-cache").stdout)
     assert with_report["summary"].pop("files") == without["summary"].pop("files") + 1
     assert with_report == without
+
+
+def test_an_interrupt_wrapped_by_another_error_still_exits_as_an_interrupt(capsys) -> None:
+    """CPython 3.11 turns a Ctrl-C that lands while a class is created (a lazy import defining a
+    dataclass) into ``RuntimeError: Error calling __set_name__``: it must exit 130, not 2."""
+    import pytest
+
+    from scanner import cli as cli_mod
+
+    def wrapped(signal_exc):
+        def fn():
+            try:
+                raise signal_exc
+            except BaseException as inner:
+                raise RuntimeError("Error calling __set_name__") from inner
+        return fn
+
+    def exit_code(fn) -> int:
+        with pytest.raises(SystemExit) as ended:
+            cli_mod._run(False, fn)
+        return ended.value.code
+
+    assert exit_code(wrapped(KeyboardInterrupt())) == 130
+    assert "envmatrix: interrupted" in capsys.readouterr().err
+    assert exit_code(wrapped(cli_mod._Terminated())) == 143
+
+    def during_cleanup():
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise OSError("cleanup failed")  # carries the interrupt as its context
+    assert exit_code(during_cleanup) == 130
+
+    def plain():
+        raise RuntimeError("a bug")
+    assert exit_code(plain) == 2
+    assert "internal error: RuntimeError: a bug" in capsys.readouterr().err
