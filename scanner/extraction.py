@@ -97,18 +97,23 @@ def extract_all(files: list[SourceFile], config: Config, progress: ProgressFn | 
         zygote = None
     if jobs > 1 and can_start_workers():
         # Workers read, pre-filter, consult the cache and parse; this process only collects.
+        cold: set[str] = set()  # kinds whose parsers the zygote does not build (a little Python)
         if zygote is not None:
             sizes: dict[str, int] = {}
             for i in unknown:
                 sizes[files[i].kind] = sizes.get(files[i].kind, 0) + files[i].size
-            zygote.warm(worth_warming(sizes))
+            warmed = worth_warming(sizes)
+            zygote.warm(warmed)
+            cold = set(sizes) - warmed
         cache_dir = str(cache.root.parent) if cache is not None else None
         options = {kind: options_for(kind, config) for kind in {files[i].kind for i in unknown}}  # one per chunk on the pipe
         tasks = [FileTask(i, files[i].path, files[i].abspath, options[files[i].kind],
                           config.max_file_size, config.prefilter, cache_dir) for i in unknown]
+        tasks, together = cold_first(tasks, cold)
         from . import pool
 
-        first_pass = pool.run_raw(tasks, jobs, config.file_timeout, process_file, zygote=zygote, warm=_warm)
+        first_pass = pool.run_raw(tasks, jobs, config.file_timeout, process_file, zygote=zygote, warm=_warm,
+                                  first=together)
         for done, (task, result, lost) in enumerate(first_pass, 1):
             i = task.index
             if lost is not None:
@@ -482,6 +487,18 @@ class WarmAhead:
     def close(self) -> None:
         if self.zygote is not None:
             self.zygote.close()
+
+
+def cold_first(tasks: list, cold: set[str]) -> tuple[list, int]:
+    """``tasks`` with those of a ``cold`` kind (whose parser the zygote did not build) moved to the
+    front, and how many they are: the pool sends them to one worker as one chunk (``run_raw``'s
+    ``first``), so that one worker imports libcst for them, not every worker that meets one, and
+    does so while the others start on the rest. On novu, nine vendored Python files (150 KB) had
+    both workers import it: about 0.2 s of CPU each."""
+    together = [t for t in tasks if t.options.kind in cold]
+    if not together:
+        return tasks, 0
+    return together + [t for t in tasks if t.options.kind not in cold], len(together)
 
 
 def worth_warming(sizes: dict[str, int]) -> set[str]:

@@ -357,7 +357,7 @@ def run(tasks: list[Task], jobs: int, timeout: float, warm=None) -> Iterator[tup
 
 
 def run_raw(tasks: list, jobs: int, timeout: float, work, zygote: Zygote | None = None,
-            warm=None) -> Iterator[tuple[object, object, tuple[str, str] | None]]:
+            warm=None, first: int = 0) -> Iterator[tuple[object, object, tuple[str, str] | None]]:
     """Run ``work(task)`` for every task in ``jobs`` processes; yields (task, result, lost) once per
     task, in any order. ``lost`` is a (code, message) diagnostic when the task got no result (its
     worker timed out, died or ran out of memory); ``work`` must be a module-level function and
@@ -365,14 +365,17 @@ def run_raw(tasks: list, jobs: int, timeout: float, work, zygote: Zygote | None 
 
     Workers come from ``zygote`` when given (it must run ``work``); else, where ``fork`` is the
     start method, from a zygote started here and ended on return (``warm`` then builds the
-    parsers they share); else they are spawned."""
+    parsers they share); else they are spawned. The first ``first`` tasks go to one worker as one
+    chunk, before the others (tasks that need a parser no worker has: whoever takes them builds
+    it, once)."""
     import gc
 
     ctx = _context()
     own = zygote is None and warm is not None and (zygote := Zygote.start(work, warm)) is not None
     if own:
         zygote.warm({getattr(getattr(t, "options", None), "kind", None) for t in tasks} - {None})
-    queue: deque[list] = deque(tasks[i:i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES))
+    queue: deque[list] = deque([tasks[:first]] if first else [])
+    queue.extend(tasks[i:i + CHUNK_FILES] for i in range(first, len(tasks), CHUNK_FILES))
 
     def new_worker():
         return _ZygoteWorker(zygote) if zygote is not None else _Worker(ctx, work)

@@ -607,3 +607,40 @@ def test_second_pass_reads_files_that_may_use_a_bound_property(source, kind, exp
                 _binding("app/config.py", "config", "url")]
     uses = _property_uses({"url"}, bindings)
     assert uses(source, kind) is expected
+
+
+def _pid(task):
+    return os.getpid()
+
+
+@pytest.mark.skipif(not FORK, reason="the zygote is forked")
+def test_the_first_tasks_go_to_one_worker_as_one_chunk() -> None:
+    # 20 tasks: more than one chunk (CHUNK_FILES), which would otherwise go to two workers
+    assert pool.CHUNK_FILES < 20
+    results = list(pool.run_raw([_Job(i, f"f{i}") for i in range(40)], 2, 10.0, _pid, warm=_no_warm, first=20))
+    by_task = {task.index: pid for task, pid, _lost in results}
+    assert len({by_task[i] for i in range(20)}) == 1
+    assert len(set(by_task.values())) == 2  # the rest are shared as usual
+    plain = list(pool.run_raw([_Job(i, f"f{i}") for i in range(40)], 2, 10.0, _pid, warm=_no_warm))
+    by_task = {task.index: pid for task, pid, _lost in plain}
+    assert by_task[0] != by_task[pool.CHUNK_FILES]  # without it, the second chunk goes to the other worker
+
+
+def test_tasks_of_a_kind_no_worker_has_a_parser_for_go_first() -> None:
+    from scanner.extraction import cold_first
+
+    tasks = [_KindJob(i, kind) for i, kind in enumerate(["typescript", "python", "yaml", "python", "typescript"])]
+    ordered, first = cold_first(tasks, {"python"})
+    assert [t.index for t in ordered] == [1, 3, 0, 2, 4] and first == 2
+    assert cold_first(tasks, set()) == (tasks, 0)
+    assert cold_first(tasks, {"tsx"}) == (tasks, 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class _KindJob:
+    index: int
+    kind: str
+
+    @property
+    def options(self):
+        return ExtractOptions(self.kind)
