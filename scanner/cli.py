@@ -77,12 +77,8 @@ def _run(debug: bool, fn) -> None:
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         code = fn()
-    except KeyboardInterrupt:
-        click.echo("envmatrix: interrupted", err=True)
-        sys.exit(130)
-    except _Terminated:
-        click.echo("envmatrix: terminated", err=True)
-        sys.exit(143)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        _exit_signalled(exc)
     except BrokenPipeError:
         _silence_stdout()  # the reader went away (`| head`); nothing more to say
         sys.exit(ExitCode.ERROR)
@@ -93,12 +89,8 @@ def _run(debug: bool, fn) -> None:
         sys.exit(ExitCode.ERROR)
     except Exception as exc:  # noqa: BLE001 - internal errors are exit 2 with one line
         signalled = _signal_in(exc)
-        if isinstance(signalled, KeyboardInterrupt):
-            click.echo("envmatrix: interrupted", err=True)
-            sys.exit(130)
-        if isinstance(signalled, _Terminated):
-            click.echo("envmatrix: terminated", err=True)
-            sys.exit(143)
+        if signalled is not None:
+            _exit_signalled(signalled)
         if debug:
             traceback.print_exc()
         click.echo(f"envmatrix: error: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
@@ -107,6 +99,15 @@ def _run(debug: bool, fn) -> None:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     sys.exit(code)
+
+
+def _exit_signalled(signalled: BaseException) -> None:
+    """Exit as a signal ends a command: 143 for SIGTERM, 130 for Ctrl-C."""
+    if isinstance(signalled, _Terminated):
+        click.echo("envmatrix: terminated", err=True)
+        sys.exit(143)
+    click.echo("envmatrix: interrupted", err=True)
+    sys.exit(130)
 
 
 def _signal_in(exc: BaseException) -> BaseException | None:
